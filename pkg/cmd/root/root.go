@@ -1,0 +1,50 @@
+// Package root assembles the orchestrate command tree.
+package root
+
+import (
+	"github.com/MakeNowJust/heredoc"
+	"github.com/spf13/cobra"
+
+	auditcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/audit"
+	configcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/config"
+	runcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/run"
+	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
+	schemacmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/schema"
+	showcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/show"
+	versioncmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/version"
+	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
+)
+
+// NewCmdRoot returns `orchestrate` with every subcommand.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "orchestrate <command>",
+		Short: "Make several AI tools deliver a small containerised service, reproducibly",
+		Long: heredoc.Doc(`
+			orchestrate runs a pipeline of phases over a service spec (orchestrate.yaml):
+			scaffold, testgen, lint, deploy, test, report. Every prompt, response, diff,
+			log and decision of a run is kept under artifacts/<run-id>/, hash-chained in
+			events.jsonl, and summarised in artifacts/summary-<UTC timestamp>.json.
+		`),
+		Example: heredoc.Doc(`
+			$ orchestrate run --offline
+			$ orchestrate runs
+			$ orchestrate audit 20261120T224100Z-1a2b3c
+		`),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorf(err) })
+	cmd.AddCommand(
+		runcmd.NewCmdRun(f, nil),
+		runscmd.NewCmdRuns(f, nil),
+		showcmd.NewCmdShow(f, nil),
+		auditcmd.NewCmdAudit(f, nil),
+		schemacmd.NewCmdSchema(f),
+		configcmd.NewCmdConfig(f, nil),
+		versioncmd.NewCmdVersion(f),
+	)
+	return cmd
+}

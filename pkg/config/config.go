@@ -1,0 +1,232 @@
+// Package config is orchestrate.yaml: one Config struct and its loader.
+package config
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/spec"
+)
+
+// FileName is the default config file.
+const FileName = "orchestrate.yaml"
+
+// Config is the whole configuration of a run.
+type Config struct {
+	Version int          `yaml:"version" json:"version"`
+	Service spec.Service `yaml:"service" json:"service"`
+	LLM     LLM          `yaml:"llm" json:"llm"`
+	Phases  Phases       `yaml:"phases" json:"phases"`
+	Policy  Policy       `yaml:"policy" json:"policy"`
+	Docker  Docker       `yaml:"docker" json:"docker"`
+	Secrets Secrets      `yaml:"secrets" json:"secrets"`
+	Run     Run          `yaml:"run" json:"run"`
+}
+
+// Run holds settings of the run as a whole.
+type Run struct {
+	Timeout time.Duration `yaml:"timeout" json:"timeout"`
+}
+
+// LLM maps roles to providers and models, and sets the limits of their use.
+type LLM struct {
+	// Mode: record (serve cache hits, record misses), live (no cache) or
+	// replay (cache only; what --offline sets).
+	Mode      string              `yaml:"mode" json:"mode"`
+	CacheDir  string              `yaml:"cache_dir" json:"cache_dir"` // relative to the workdir
+	Timeout   time.Duration       `yaml:"timeout" json:"timeout"`     // per request
+	Providers map[string]Provider `yaml:"providers" json:"providers"`
+	Roles     map[string]Role     `yaml:"roles" json:"roles"`
+	Budget    Budgets             `yaml:"budget" json:"budget"`
+	Prices    map[string]Price    `yaml:"prices" json:"prices"` // by model name
+	Retry     Retry               `yaml:"retry" json:"retry"`
+}
+
+// Provider is one model server.
+type Provider struct {
+	Kind      string `yaml:"kind" json:"kind"`               // openai | ollama
+	BaseURL   string `yaml:"base_url" json:"base_url"`       // default: OPENAI_BASE_URL / OLLAMA_HOST
+	APIKeyEnv string `yaml:"api_key_env" json:"api_key_env"` // openai: the variable holding the key
+}
+
+// Role is what one role asks of which model.
+type Role struct {
+	Provider    string   `yaml:"provider" json:"provider"`
+	Model       string   `yaml:"model" json:"model"`
+	Temperature *float64 `yaml:"temperature" json:"temperature,omitempty"`
+	MaxTokens   int      `yaml:"max_tokens" json:"max_tokens,omitempty"`
+	Seed        *int     `yaml:"seed" json:"seed,omitempty"`
+}
+
+// Budgets are checked before every model call.
+type Budgets struct {
+	Run   Budget `yaml:"run" json:"run"`
+	Phase Budget `yaml:"phase" json:"phase"`
+}
+
+// Budget limits; zero means no limit on that measure.
+type Budget struct {
+	Calls   int           `yaml:"calls" json:"calls"`
+	Tokens  int           `yaml:"tokens" json:"tokens"`
+	CostUSD float64       `yaml:"cost_usd" json:"cost_usd"`
+	Wall    time.Duration `yaml:"wall" json:"wall"`
+}
+
+// Price of a model in USD per million tokens.
+type Price struct {
+	PromptPerMTok     float64 `yaml:"prompt_per_mtok" json:"prompt_per_mtok"`
+	CompletionPerMTok float64 `yaml:"completion_per_mtok" json:"completion_per_mtok"`
+}
+
+// Retry bounds retries of transient provider errors.
+type Retry struct {
+	Attempts  int           `yaml:"attempts" json:"attempts"`
+	BaseDelay time.Duration `yaml:"base_delay" json:"base_delay"`
+	MaxDelay  time.Duration `yaml:"max_delay" json:"max_delay"`
+}
+
+// Phases holds per-phase settings; each phase adds its own as it lands.
+type Phases struct {
+	Scaffold Scaffold `yaml:"scaffold" json:"scaffold"`
+	Testgen  Testgen  `yaml:"testgen" json:"testgen"`
+}
+
+// Scaffold settings.
+type Scaffold struct {
+	// Force overwrites files changed by hand since the last run.
+	Force bool `yaml:"force" json:"force"`
+}
+
+// Testgen settings.
+type Testgen struct {
+	// Unit turns off model-written unit tests when false.
+	Unit bool `yaml:"unit" json:"unit"`
+}
+
+// Policy bounds every automatic change to code.
+type Policy struct {
+	MaxLinesPerPatch int     `yaml:"max_lines_per_patch" json:"max_lines_per_patch"`
+	MaxLinesPerRun   int     `yaml:"max_lines_per_run" json:"max_lines_per_run"`
+	MinConfidence    float64 `yaml:"min_confidence" json:"min_confidence"`
+}
+
+// Docker settings.
+type Docker struct {
+	Host string `yaml:"host" json:"host"` // default: DOCKER_HOST
+	Keep bool   `yaml:"keep" json:"keep"` // leave containers running at the end
+}
+
+// Secrets names environment variables whose values must never be sent or
+// stored (variables named *_KEY, *TOKEN*, *SECRET*, *PASSWORD* always are).
+type Secrets struct {
+	Env []string `yaml:"env" json:"env"`
+}
+
+// Roles the phases use.
+const (
+	RoleCodegen = "codegen"
+	RoleTestgen = "testgen"
+	RoleFixer   = "fixer"
+	RoleTriage  = "triage"
+)
+
+// Default is the configuration before the file, environment and flags.
+func Default() Config {
+	return Config{
+		Version: 1,
+		Service: spec.Service{Dir: "service", TestsDir: "tests", Port: 8080},
+		LLM: LLM{
+			Mode:     "record",
+			CacheDir: "artifacts/llm-cache",
+			Timeout:  2 * time.Minute,
+			Retry:    Retry{Attempts: 4, BaseDelay: 500 * time.Millisecond, MaxDelay: 20 * time.Second},
+			Budget: Budgets{
+				Run:   Budget{Calls: 60, Tokens: 600_000, CostUSD: 5, Wall: 30 * time.Minute},
+				Phase: Budget{Calls: 25, Tokens: 250_000, CostUSD: 2, Wall: 15 * time.Minute},
+			},
+		},
+		Phases: Phases{Testgen: Testgen{Unit: true}},
+		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
+		Run:    Run{Timeout: 30 * time.Minute},
+	}
+}
+
+// Validate checks what the YAML decoder cannot: required fields and
+// references between sections.
+func (c *Config) Validate() error {
+	if c.Version != 1 {
+		return &KeyError{Key: "version", Msg: fmt.Sprintf("%d is not supported; this orchestrate reads version 1", c.Version)}
+	}
+	if err := c.Service.Validate(); err != nil {
+		if fe, ok := err.(*spec.FieldError); ok {
+			return &KeyError{Key: fe.Field, Msg: fe.Msg}
+		}
+		return err
+	}
+	switch c.LLM.Mode {
+	case "record", "live", "replay":
+	default:
+		return &KeyError{Key: "llm.mode", Msg: fmt.Sprintf("%q must be record, live or replay", c.LLM.Mode)}
+	}
+	if c.LLM.CacheDir == "" {
+		return &KeyError{Key: "llm.cache_dir", Msg: "required"}
+	}
+	for _, name := range sortedKeys(c.LLM.Providers) {
+		p := c.LLM.Providers[name]
+		if p.Kind != "openai" && p.Kind != "ollama" {
+			return &KeyError{Key: "llm.providers." + name + ".kind", Msg: fmt.Sprintf("%q must be openai or ollama", p.Kind)}
+		}
+	}
+	for _, name := range sortedKeys(c.LLM.Roles) {
+		r := c.LLM.Roles[name]
+		if _, ok := c.LLM.Providers[r.Provider]; !ok {
+			return &KeyError{Key: "llm.roles." + name + ".provider", Msg: fmt.Sprintf("%q is not a provider under llm.providers (have: %s)", r.Provider, strings.Join(sortedKeys(c.LLM.Providers), ", "))}
+		}
+		if r.Model == "" {
+			return &KeyError{Key: "llm.roles." + name + ".model", Msg: "required"}
+		}
+	}
+	if c.Run.Timeout < 0 {
+		return &KeyError{Key: "run.timeout", Msg: "must not be negative"}
+	}
+	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
+		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// KeyError is a config problem tied to a key, and to a file and line when
+// the YAML parser gave one.
+type KeyError struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *KeyError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	if e.Key != "" {
+		fmt.Fprintf(&b, "%s: ", e.Key)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}

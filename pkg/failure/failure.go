@@ -1,0 +1,113 @@
+// Package failure holds the failure taxonomy shared by the runner, the
+// phases and triage, and the error type that carries a class.
+package failure
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Class is one class of the taxonomy in DESIGN.md, plus the runner's own.
+type Class string
+
+// The taxonomy.
+const (
+	CompileError       Class = "compile_error"
+	MissingDependency  Class = "missing_dependency"
+	ImportError        Class = "import_error"
+	VetFailure         Class = "vet_failure"
+	AssertionFailure   Class = "assertion_failure"
+	Panic              Class = "panic"
+	Timeout            Class = "timeout"
+	Flaky              Class = "flaky"
+	ServiceUnreachable Class = "service_unreachable"
+	HealthcheckFailed  Class = "healthcheck_failed"
+	ContainerExited    Class = "container_exited"
+	PortConflict       Class = "port_conflict"
+	ImageBuildFailed   Class = "image_build_failed"
+	DockerUnavailable  Class = "docker_unavailable"
+	LLMError           Class = "llm_error"
+	Unknown            Class = "unknown"
+
+	// The runner's own classes: not code failures, but a run can end on them.
+	ConfigError   Class = "config_error"
+	Interrupted   Class = "interrupted"
+	InternalError Class = "internal_error"
+	LintFindings  Class = "lint_findings"
+)
+
+// All lists every class, in the order the JSON Schema enumerates them.
+var All = []Class{
+	CompileError, MissingDependency, ImportError, VetFailure, AssertionFailure, Panic,
+	Timeout, Flaky, ServiceUnreachable, HealthcheckFailed, ContainerExited, PortConflict,
+	ImageBuildFailed, DockerUnavailable, LLMError, Unknown,
+	ConfigError, Interrupted, InternalError, LintFindings,
+}
+
+// Owner says who is expected to act on a class: code, test, env or tool.
+func Owner(c Class) string {
+	switch c {
+	case CompileError, MissingDependency, ImportError, VetFailure, Panic, ContainerExited, LintFindings:
+		return "code"
+	case AssertionFailure:
+		return "code or test"
+	case Timeout:
+		return "code or env"
+	case Flaky:
+		return "test"
+	case ServiceUnreachable, PortConflict, DockerUnavailable:
+		return "env"
+	case HealthcheckFailed, ImageBuildFailed:
+		return "env or code"
+	case LLMError:
+		return "tool"
+	case ConfigError, Interrupted:
+		return "user"
+	case InternalError:
+		return "orchestrate"
+	}
+	return "unknown"
+}
+
+// Error is an error with a class. Where says where to look (a file in the
+// run's artifacts, a file:line in the workdir). Partial marks a failure of
+// the environment that leaves the rest of the run meaningful: a run whose
+// failures are all partial ends "partial", not "failed".
+type Error struct {
+	Class   Class
+	Message string
+	Where   string
+	Partial bool
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil && e.Message == "" {
+		return e.Err.Error()
+	}
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New returns a classified error.
+func New(c Class, format string, args ...any) *Error {
+	return &Error{Class: c, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap classifies err, keeping it for errors.Is/As.
+func Wrap(c Class, err error, format string, args ...any) *Error {
+	return &Error{Class: c, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// ClassOf is the class an error carries, or Unknown.
+func ClassOf(err error) Class {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Class
+	}
+	return Unknown
+}

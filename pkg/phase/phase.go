@@ -1,0 +1,72 @@
+// Package phase is the contract between the runner and every phase: the
+// environment a phase runs in besides its typed Input, and the typed skip.
+package phase
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+)
+
+// Names of the phases, in pipeline order.
+const (
+	Scaffold = "scaffold"
+	Testgen  = "testgen"
+	Lint     = "lint"
+	Deploy   = "deploy"
+	Test     = "test"
+	Report   = "report"
+)
+
+// Order is every phase name in pipeline order; a phase's folder number is
+// its place here, so folders keep their names whatever is skipped.
+var Order = []string{Scaffold, Testgen, Lint, Deploy, Test, Report}
+
+// Env is what the runner hands a phase besides its Input.
+type Env struct {
+	Art   *artifact.Sub    // the phase's folder, <NN>-<phase>/ in the run
+	Top   *artifact.Sub    // the run directory itself, for report.md and the like
+	Log   io.Writer        // the phase's log, kept at <NN>-<phase>/logs/phase.log
+	Now   func() time.Time //
+	Tools ToolRecorder     // tool invocations, for tool-usage-log.md and tools_used
+	// Cleanup registers work the runner does at the end of the run, in
+	// reverse order, with a fresh context, whatever happened (Ctrl-C too).
+	Cleanup func(name string, fn func(context.Context) error)
+}
+
+// ToolUse is one invocation of a tool.
+type ToolUse struct {
+	Time    time.Time `json:"time"`
+	Phase   string    `json:"phase"`
+	Tool    string    `json:"tool"`
+	Version string    `json:"version"`
+	Role    string    `json:"role"`             // what it did in the run
+	Prompt  string    `json:"prompt,omitempty"` // path of the prompt, relative to the run directory
+	Why     string    `json:"why"`              // why this tool at this stage
+}
+
+// ToolRecorder collects tool invocations.
+type ToolRecorder interface {
+	Record(ToolUse)
+}
+
+// SkipError is a phase deciding not to run, with the reason. The runner
+// records and shows it; it is never a silent success.
+type SkipError struct{ Reason string }
+
+func (e *SkipError) Error() string { return "skipped: " + e.Reason }
+
+// Skip returns a SkipError.
+func Skip(reason string) error { return &SkipError{Reason: reason} }
+
+// IsSkip reports whether err is a skip, and its reason.
+func IsSkip(err error) (string, bool) {
+	var s *SkipError
+	if errors.As(err, &s) {
+		return s.Reason, true
+	}
+	return "", false
+}

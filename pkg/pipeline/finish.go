@@ -1,0 +1,176 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/report"
+	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+)
+
+// ToolUsageLog is appended to by every run, at the top of artifacts/.
+const ToolUsageLog = "tool-usage-log.md"
+
+// Outcome is the end of a run.
+type Outcome struct {
+	Summary     *summary.Summary
+	SummaryPath string
+	Interrupted bool
+}
+
+// Finish ends the run whatever happened: it runs the cleanups, decides the
+// status, appends to the tool-usage log, closes the audit log and writes
+// the summary. ctx should not be the run's (it may be cancelled).
+func Finish(ctx context.Context, s *State, runCtx context.Context, now func() time.Time, self phase.ToolUse) (*Outcome, error) {
+	interrupted := runCtx.Err() != nil && errors.Is(context.Cause(runCtx), ErrInterrupted)
+	if interrupted && !hasClass(s, failure.Interrupted) {
+		s.AddFailure(summary.Failure{Phase: lastPhase(s), Class: string(failure.Interrupted), Message: "the run was interrupted by a signal"}, false)
+	}
+	if runCtx.Err() != nil && errors.Is(context.Cause(runCtx), ErrRunTimeout) && !hasClass(s, failure.Timeout) {
+		s.AddFailure(summary.Failure{Phase: lastPhase(s), Class: string(failure.Timeout), Message: "the run's time limit was reached"}, false)
+	}
+	for i := len(s.cleanups) - 1; i >= 0; i-- {
+		c := s.cleanups[i]
+		cctx, cancel := context.WithTimeout(ctx, time.Minute)
+		err := c.fn(cctx)
+		cancel()
+		ev := map[string]any{"name": c.name}
+		if err != nil {
+			ev["error"] = err.Error()
+			s.Note(summary.Failure{Phase: "cleanup", Class: string(failure.Unknown), Message: fmt.Sprintf("cleanup %s: %v", c.name, err)})
+		}
+		_ = s.Run.Event("", "", "cleanup", ev)
+	}
+
+	status := summary.Success
+	switch {
+	case s.failed || interrupted:
+		status = summary.Failed
+	case s.partial:
+		status = summary.Partial
+	}
+	finished := now()
+	recs := []string(nil)
+	if s.Report != nil {
+		recs = s.Report.Recommendations
+	}
+	if len(recs) < 3 {
+		recs = report.Recommend(s.ReportInput())
+	}
+	tools := s.Tools()
+	sum := &summary.Summary{
+		SchemaVersion: summary.SchemaVersion, RunID: s.Run.ID, Status: status,
+		ExitCode:  summary.ExitCodeFor(status, interrupted),
+		StartedAt: s.StartedAt.UTC(), FinishedAt: finished.UTC(),
+		TimeTakenSeconds: round(finished.Sub(s.StartedAt).Seconds()),
+		Offline:          s.Offline, TraceID: s.Run.TraceID,
+		ToolsUsed:   toolsUsed(self, tools),
+		TestsPassed: s.Tests.Passed, TestsFailed: s.Tests.Failed, TestsSkipped: s.Tests.Skipped,
+		Failures:        nonNil(s.Failures),
+		Recommendations: recs,
+		Phases:          nonNil(s.Records),
+		LLM:             s.LLM,
+		ArtifactsDir:    s.Run.Dir,
+	}
+	if err := appendToolLog(s.Run.Root, s, self, tools); err != nil {
+		_ = s.Run.Event("", "", "warning", map[string]any{"message": err.Error()})
+	}
+	_ = s.Run.Event("", "", "run.end", map[string]any{"status": string(status), "exit_code": sum.ExitCode})
+	closeErr := s.Run.Close()
+	sum.AuditHead = s.Run.Head()
+	p, err := summary.Write(s.Run.Root, sum)
+	if err != nil {
+		return &Outcome{Summary: sum, Interrupted: interrupted}, err
+	}
+	if closeErr != nil {
+		return &Outcome{Summary: sum, SummaryPath: p, Interrupted: interrupted}, fmt.Errorf("close audit log: %w", closeErr)
+	}
+	return &Outcome{Summary: sum, SummaryPath: p, Interrupted: interrupted}, nil
+}
+
+func hasClass(s *State, c failure.Class) bool {
+	for _, f := range s.Failures {
+		if f.Class == string(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func lastPhase(s *State) string {
+	for i := len(s.Records) - 1; i >= 0; i-- {
+		if s.Records[i].Status != "skipped" {
+			return s.Records[i].Name
+		}
+	}
+	return "run"
+}
+
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
+func toolsUsed(self phase.ToolUse, uses []phase.ToolUse) []summary.Tool {
+	seen := map[summary.Tool]bool{}
+	out := []summary.Tool{{Name: self.Tool, Version: self.Version, Role: self.Role}}
+	seen[out[0]] = true
+	for _, u := range uses {
+		t := summary.Tool{Name: u.Tool, Version: u.Version, Role: u.Role}
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	sort.SliceStable(out[1:], func(i, j int) bool { return out[1+i].Name < out[1+j].Name })
+	return out
+}
+
+// appendToolLog adds this run's tool invocations to artifacts/tool-usage-log.md
+// in one write, so two runs appending at once do not interleave lines.
+func appendToolLog(root string, s *State, self phase.ToolUse, uses []phase.ToolUse) error {
+	p := filepath.Join(root, ToolUsageLog)
+	var b strings.Builder
+	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+		b.WriteString("# Tool usage log\n\nOne section per `orchestrate run`: every tool invocation with its time, version, the prompt it was given (relative to the run's directory) and why that tool was used at that stage.\n")
+	}
+	fmt.Fprintf(&b, "\n## Run %s (%s)\n\n| time (UTC) | phase | tool | version | prompt | why |\n| --- | --- | --- | --- | --- | --- |\n", s.Run.ID, s.StartedAt.UTC().Format(time.RFC3339))
+	row := func(u phase.ToolUse) {
+		prompt := "—"
+		if u.Prompt != "" {
+			prompt = "`" + s.Run.ID + "/" + u.Prompt + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", u.Time.UTC().Format("15:04:05"), u.Phase, u.Tool, u.Version, prompt, strings.ReplaceAll(u.Why, "|", "\\|"))
+	}
+	row(self)
+	for _, u := range uses {
+		row(u)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("tool-usage log: %w", err)
+	}
+	_, err = f.WriteString(s.Run.Redactor().String(b.String()))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func rel(s *State, abs string) string {
+	r, err := filepath.Rel(s.Run.Dir, abs)
+	if err != nil {
+		return abs
+	}
+	return filepath.ToSlash(r)
+}

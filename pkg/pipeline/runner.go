@@ -1,0 +1,234 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+)
+
+// Causes of a cancelled run context.
+var (
+	ErrInterrupted = errors.New("interrupted by a signal")
+	ErrRunTimeout  = errors.New("run timeout reached")
+)
+
+// Observer is told about phases as they start and end (the terminal UI).
+type Observer interface {
+	PhaseStarted(name string)
+	PhaseFinished(rec summary.Phase, note string)
+}
+
+// Runner runs phases in order.
+type Runner struct {
+	Phases   []Phase
+	Select   Selection
+	Observer Observer
+	Now      func() time.Time
+	// AlwaysTimeout bounds a phase marked Always when it runs after the
+	// run's context was cancelled.
+	AlwaysTimeout time.Duration
+}
+
+// Run runs every selected phase. It returns when all are done; what
+// happened is in s.
+func (r *Runner) Run(ctx context.Context, s *State) {
+	for i, p := range r.Phases {
+		dir := Dir(p.Name)
+		if why := r.Select.reason(r.Phases, i); why != "" {
+			r.skip(s, p, dir, why)
+			continue
+		}
+		if !p.always {
+			if ctx.Err() != nil {
+				r.skip(s, p, dir, "the run stopped: "+causeText(ctx))
+				continue
+			}
+			if s.failed {
+				r.skip(s, p, dir, "an earlier phase failed")
+				continue
+			}
+		}
+		r.runOne(ctx, s, p, dir)
+	}
+}
+
+// Dir is the folder of a phase in the run directory: <NN>-<phase>, numbered
+// by its place in the full pipeline.
+func Dir(name string) string {
+	return fmt.Sprintf("%02d-%s", slices.Index(phase.Order, name)+1, name)
+}
+
+func (r *Runner) skip(s *State, p Phase, dir, why string) {
+	rec := summary.Phase{Name: p.Name, Status: "skipped", SkipReason: why}
+	_ = s.Run.Event("", p.Name, "phase.skipped", map[string]any{"reason": why})
+	s.Records = append(s.Records, rec)
+	if r.Observer != nil {
+		r.Observer.PhaseFinished(rec, why)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *syncBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncBuffer) Bytes() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]byte(nil), w.b.Bytes()...)
+}
+
+func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
+	span := artifact.NewSpanID()
+	sub := s.Run.Sub(dir, p.Name, span)
+	log := &syncBuffer{}
+	env := phase.Env{
+		Art: sub, Top: s.Run.Sub(".", p.Name, span), Log: log, Now: r.Now, Tools: s,
+		Cleanup: s.addCleanup,
+	}
+	if p.always && ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), r.alwaysTimeout())
+		defer cancel()
+	}
+	if r.Observer != nil {
+		r.Observer.PhaseStarted(p.Name)
+	}
+	_ = s.Run.Event(span, p.Name, "phase.start", nil)
+	start := r.Now()
+	in, out, err := safeRun(ctx, p, env, s)
+	dur := r.Now().Sub(start)
+
+	rec := summary.Phase{Name: p.Name, DurationSeconds: round(dur.Seconds()), Dir: dir}
+	if in != nil {
+		b, jerr := json.Marshal(in)
+		if jerr == nil {
+			sum := sha256.Sum256(b)
+			rec.InputHash = hex.EncodeToString(sum[:])
+			_, _ = sub.WriteJSON("input.json", in)
+		}
+	}
+	if out != nil && err == nil || out != nil && !isZero(out) {
+		_, _ = sub.WriteJSON("output.json", out)
+	}
+
+	note := ""
+	var pe *panicError
+	switch why, skipped := phase.IsSkip(err); {
+	case err == nil:
+		rec.Status = "success"
+	case skipped:
+		rec.Status, rec.SkipReason, note = "skipped", why, why
+	case errors.As(err, &pe):
+		rec.Status = "failed"
+		where, _ := sub.Write("logs/panic.txt", []byte(fmt.Sprintf("panic: %v\n\n%s", pe.value, pe.stack)))
+		s.AddFailure(summary.Failure{Phase: p.Name, Class: string(failure.InternalError),
+			Message: fmt.Sprintf("phase %s panicked: %v", p.Name, pe.value), Where: rel(s, where)}, false)
+		note = "panic"
+	default:
+		f := classify(ctx, p.Name, err)
+		if f.Where == "" {
+			f.Where = dir + "/logs/phase.log"
+		}
+		rec.Status = "failed"
+		if f.Partial {
+			rec.Status = "partial"
+		}
+		s.AddFailure(summary.Failure{Phase: p.Name, Class: string(f.Class), Message: f.Error(), Where: f.Where}, f.Partial)
+		note = f.Error()
+	}
+	if err != nil {
+		fmt.Fprintf(log, "error: %v\n", err)
+	}
+	if b := log.Bytes(); len(b) > 0 {
+		_, _ = sub.Write("logs/phase.log", b)
+	}
+	_ = s.Run.Event(span, p.Name, "phase.end", map[string]any{"status": rec.Status, "duration_seconds": rec.DurationSeconds, "input_hash": rec.InputHash})
+	s.Records = append(s.Records, rec)
+	if r.Observer != nil {
+		r.Observer.PhaseFinished(rec, note)
+	}
+}
+
+func (r *Runner) alwaysTimeout() time.Duration {
+	if r.AlwaysTimeout > 0 {
+		return r.AlwaysTimeout
+	}
+	return 30 * time.Second
+}
+
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// safeRun keeps a panic in a phase from reaching the user: it becomes a
+// failure with the stack in the phase's logs.
+func safeRun(ctx context.Context, p Phase, env phase.Env, s *State) (in, out any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicError{value: v, stack: debug.Stack()}
+		}
+	}()
+	return p.run(ctx, env, s)
+}
+
+// classify turns a phase's error into a classified failure. A cancelled
+// run context wins over whatever the phase made of it.
+func classify(ctx context.Context, name string, err error) *failure.Error {
+	if ctx.Err() != nil {
+		switch cause := context.Cause(ctx); {
+		case errors.Is(cause, ErrInterrupted):
+			return &failure.Error{Class: failure.Interrupted, Message: "interrupted by a signal during " + name}
+		case errors.Is(cause, ErrRunTimeout):
+			return &failure.Error{Class: failure.Timeout, Message: "the run's time limit (run.timeout / --timeout) was reached during " + name}
+		}
+	}
+	var fe *failure.Error
+	if errors.As(err, &fe) {
+		return fe
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &failure.Error{Class: failure.Timeout, Message: err.Error()}
+	}
+	return &failure.Error{Class: failure.Unknown, Message: err.Error()}
+}
+
+func causeText(ctx context.Context) string {
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, ErrInterrupted):
+		return "interrupted"
+	case errors.Is(cause, ErrRunTimeout):
+		return "time limit reached"
+	default:
+		return ctx.Err().Error()
+	}
+}
+
+func isZero(v any) bool {
+	b, err := json.Marshal(v)
+	return err != nil || string(b) == "{}" || string(b) == "null"
+}
+
+func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }

@@ -1,0 +1,89 @@
+package pipeline
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/report"
+	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+)
+
+// State is what the run knows: its settings, and each phase's record and
+// Output as they arrive. Only the runner and the steps in pipeline.go
+// touch it.
+type State struct {
+	Config    *config.Config
+	Workdir   string
+	Run       *artifact.Run
+	Offline   bool
+	StartedAt time.Time
+
+	Records  []summary.Phase
+	Failures []summary.Failure
+	LLM      summary.LLM
+	Tests    report.Tests
+
+	Report *report.Output
+
+	failed, partial bool
+
+	mu       sync.Mutex
+	tools    []phase.ToolUse
+	cleanups []cleanup
+}
+
+type cleanup struct {
+	name string
+	fn   func(context.Context) error
+}
+
+// Record implements phase.ToolRecorder.
+func (s *State) Record(t phase.ToolUse) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tools = append(s.tools, t)
+}
+
+// Tools returns the tool invocations recorded so far.
+func (s *State) Tools() []phase.ToolUse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]phase.ToolUse(nil), s.tools...)
+}
+
+func (s *State) addCleanup(name string, fn func(context.Context) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cleanups = append(s.cleanups, cleanup{name, fn})
+}
+
+// ReportInput is the run as recorded so far.
+func (s *State) ReportInput() report.Input {
+	in := report.Input{
+		RunID: s.Run.ID, TraceID: s.Run.TraceID, Service: s.Config.Service.Name,
+		StartedAt: s.StartedAt, Offline: s.Offline,
+		Phases:   append([]summary.Phase(nil), s.Records...),
+		Failures: append([]summary.Failure(nil), s.Failures...),
+		Tools:    s.Tools(), LLM: s.LLM, Tests: s.Tests,
+	}
+	return in
+}
+
+// AddFailure records a failure. A partial failure (the environment, not
+// the code) leaves the run "partial" rather than "failed".
+func (s *State) AddFailure(f summary.Failure, partial bool) {
+	s.Failures = append(s.Failures, f)
+	if partial {
+		s.partial = true
+	} else {
+		s.failed = true
+	}
+}
+
+// Note records a failure that is reported but does not change the status
+// (remaining lint findings, a flaky test).
+func (s *State) Note(f summary.Failure) { s.Failures = append(s.Failures, f) }

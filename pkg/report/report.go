@@ -1,0 +1,186 @@
+// Package report is the last phase: it turns what the run recorded into
+// report.md for a reviewer and the recommendations of the summary.
+package report
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+)
+
+// Input is the run as recorded up to the report phase.
+type Input struct {
+	RunID     string            `json:"run_id"`
+	TraceID   string            `json:"trace_id"`
+	Service   string            `json:"service"`
+	StartedAt time.Time         `json:"started_at"`
+	Offline   bool              `json:"offline"`
+	Phases    []summary.Phase   `json:"phases"`
+	Failures  []summary.Failure `json:"failures"`
+	Tools     []phase.ToolUse   `json:"tools"`
+	LLM       summary.LLM       `json:"llm"`
+	Tests     Tests             `json:"tests"`
+}
+
+// Tests are the final test counts.
+type Tests struct {
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+}
+
+// Output is what the report phase wrote.
+type Output struct {
+	Markdown        string   `json:"markdown"` // relative to the run directory
+	Recommendations []string `json:"recommendations"`
+}
+
+// Run writes report.md into the run directory.
+func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
+	recs := Recommend(in)
+	md := Markdown(in, recs)
+	if _, err := env.Top.Write("report.md", []byte(md)); err != nil {
+		return Output{}, fmt.Errorf("report: %w", err)
+	}
+	return Output{Markdown: "report.md", Recommendations: recs}, ctx.Err()
+}
+
+// Outcome is the run's outcome in one line.
+func Outcome(in Input) string {
+	var failed, skipped []string
+	for _, p := range in.Phases {
+		switch p.Status {
+		case "failed", "partial":
+			failed = append(failed, p.Name)
+		case "skipped":
+			skipped = append(skipped, p.Name)
+		}
+	}
+	s := fmt.Sprintf("%d phase(s) ran", len(in.Phases)-len(skipped))
+	if len(failed) > 0 {
+		s += ", failed: " + strings.Join(failed, ", ")
+	}
+	if len(skipped) > 0 {
+		s += ", skipped: " + strings.Join(skipped, ", ")
+	}
+	return s + fmt.Sprintf("; tests %d passed, %d failed; %d failure(s) recorded", in.Tests.Passed, in.Tests.Failed, len(in.Failures))
+}
+
+// Markdown renders the report.
+func Markdown(in Input, recs []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# orchestrate run %s\n\n", in.RunID)
+	fmt.Fprintf(&b, "**Outcome:** %s\n\n", Outcome(in))
+	fmt.Fprintf(&b, "- service: `%s`\n- started: %s\n- offline replay: %v\n- trace id: `%s`\n\n", in.Service, in.StartedAt.UTC().Format(time.RFC3339), in.Offline, in.TraceID)
+	b.WriteString("## Phases\n\n| phase | status | duration | input hash | note |\n| --- | --- | ---: | --- | --- |\n")
+	for _, p := range in.Phases {
+		h := p.InputHash
+		if len(h) > 12 {
+			h = "`" + h[:12] + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %.2fs | %s | %s |\n", p.Name, p.Status, p.DurationSeconds, h, p.SkipReason)
+	}
+	fmt.Fprintf(&b, "\n## LLM\n\n%d call(s), %d cache hit(s), %d prompt + %d completion tokens, $%.4f\n\n",
+		in.LLM.Calls, in.LLM.CacheHits, in.LLM.PromptTokens, in.LLM.CompletionTokens, in.LLM.CostUSD)
+	if len(in.Tools) > 0 {
+		b.WriteString("## Tools\n\n| phase | tool | version | role | prompt |\n| --- | --- | --- | --- | --- |\n")
+		for _, t := range in.Tools {
+			p := ""
+			if t.Prompt != "" {
+				p = fmt.Sprintf("[%s](%s)", t.Prompt, t.Prompt)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", t.Phase, t.Tool, t.Version, t.Role, p)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("## Failures\n\n")
+	if len(in.Failures) == 0 {
+		b.WriteString("None.\n\n")
+	}
+	for _, f := range in.Failures {
+		fmt.Fprintf(&b, "- **%s** in `%s` (owner: %s): %s", f.Class, f.Phase, failure.Owner(failure.Class(f.Class)), f.Message)
+		if f.Where != "" {
+			fmt.Fprintf(&b, " — see `%s`", f.Where)
+		}
+		b.WriteString("\n")
+	}
+	if len(in.Failures) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("## Recommendations\n\n")
+	for _, r := range recs {
+		fmt.Fprintf(&b, "- %s\n", r)
+	}
+	return b.String()
+}
+
+// Recommend lists what to do next, most specific first: what this run's
+// failures and skips call for, then the productionising steps that matter
+// for a run like this one. It always returns at least three.
+func Recommend(in Input) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	classes := map[failure.Class]summary.Failure{}
+	for _, f := range in.Failures {
+		if _, ok := classes[failure.Class(f.Class)]; !ok {
+			classes[failure.Class(f.Class)] = f
+		}
+	}
+	keys := make([]string, 0, len(classes))
+	for c := range classes {
+		keys = append(keys, string(c))
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f := classes[failure.Class(k)]
+		switch failure.Class(k) {
+		case failure.Interrupted:
+			add(fmt.Sprintf("The run was interrupted during %s: re-run with `--from %s` to resume there (earlier phases' outputs are in this run's artifacts).", f.Phase, f.Phase))
+		case failure.Timeout:
+			add(fmt.Sprintf("Phase %s hit a time limit: raise `run.timeout` (or `--timeout`) only after reading its log; a hang usually has a cause worth fixing.", f.Phase))
+		case failure.LLMError:
+			add("A model call failed (" + f.Message + "): check `orchestrate doctor`, the provider's status and the `llm.budget` limits; with `--offline`, record the missing answer with a live run first.")
+		case failure.DockerUnavailable:
+			add("Docker was not reachable: start the daemon (`sudo systemctl start docker`) or skip deployment with `--skip deploy,test`.")
+		case failure.ConfigError:
+			add("Fix the configuration error named above; `orchestrate config` prints the effective configuration.")
+		case failure.InternalError:
+			add("orchestrate itself failed (a panic): the stack is in the phase's logs/panic.txt; please report it with that file.")
+		default:
+			add(fmt.Sprintf("Resolve the %s failure in %s: %s.", k, f.Phase, strings.TrimSuffix(f.Message, ".")))
+		}
+	}
+	var skipped []string
+	for _, p := range in.Phases {
+		if p.Status == "skipped" {
+			skipped = append(skipped, p.Name)
+		}
+	}
+	if len(skipped) > 0 {
+		add(fmt.Sprintf("Phases %s were skipped: run the whole pipeline before trusting the service end to end.", strings.Join(skipped, ", ")))
+	}
+	if in.Offline {
+		add("This run replayed committed model answers (`--offline`): re-record them against the model you will use in production (`orchestrate run` with a provider configured) and review the diff of the cache.")
+	}
+	if in.LLM.Calls > 0 && in.LLM.CacheHits < in.LLM.Calls {
+		add(fmt.Sprintf("%d of %d model calls missed the cache: commit `llm.cache_dir` so CI replays them for free and deterministically.", in.LLM.Calls-in.LLM.CacheHits, in.LLM.Calls))
+	}
+	// Standing productionising steps, in order of value for a pipeline
+	// that sends code and logs to models.
+	add("Keep provider keys in a secret manager and inject them at run time; `secrets.env` names extra variables whose values are redacted from prompts and artifacts.")
+	add("Skip unchanged work: each phase's input hash is recorded in the summary, so a phase whose hash matches the last successful run can reuse its output.")
+	add("Export the run's trace id and per-phase spans (events.jsonl) to your tracing backend so slow phases and costly prompts are visible across runs.")
+	return out
+}

@@ -1,0 +1,193 @@
+// Package summary is the machine-readable record of one run,
+// artifacts/summary-<UTC timestamp>.json, and its JSON Schema.
+package summary
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+)
+
+// SchemaVersion is bumped on any change to the shape below.
+const SchemaVersion = "1.0.0"
+
+// Schema is the JSON Schema (draft 2020-12) every summary validates against.
+//
+//go:embed summary.schema.json
+var Schema []byte
+
+// Status of a run.
+type Status string
+
+// Run statuses.
+const (
+	Success Status = "success"
+	Partial Status = "partial"
+	Failed  Status = "failed"
+)
+
+// Exit codes, the same for every command.
+const (
+	ExitSuccess     = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitPartial     = 3
+	ExitInterrupted = 130
+)
+
+// Summary is one run's outcome.
+type Summary struct {
+	SchemaVersion    string    `json:"schema_version"`
+	RunID            string    `json:"run_id"`
+	Status           Status    `json:"status"`
+	ExitCode         int       `json:"exit_code"`
+	StartedAt        time.Time `json:"started_at"`
+	FinishedAt       time.Time `json:"finished_at"`
+	TimeTakenSeconds float64   `json:"time_taken_seconds"`
+	Offline          bool      `json:"offline"`
+	TraceID          string    `json:"trace_id,omitempty"`
+	ToolsUsed        []Tool    `json:"tools_used"`
+	TestsPassed      int       `json:"tests_passed"`
+	TestsFailed      int       `json:"tests_failed"`
+	TestsSkipped     int       `json:"tests_skipped"`
+	Failures         []Failure `json:"failures"`
+	Recommendations  []string  `json:"recommendations"`
+	Phases           []Phase   `json:"phases"`
+	LLM              LLM       `json:"llm"`
+	ArtifactsDir     string    `json:"artifacts_dir"`
+	AuditHead        string    `json:"audit_head,omitempty"`
+}
+
+// Tool is one tool the run used and what for.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Role    string `json:"role"`
+}
+
+// Failure is one thing that went wrong.
+type Failure struct {
+	Phase   string `json:"phase"`
+	Class   string `json:"class"`
+	Message string `json:"message"`
+	Where   string `json:"where,omitempty"`
+}
+
+// Phase is one phase's record.
+type Phase struct {
+	Name            string  `json:"name"`
+	Status          string  `json:"status"` // success | failed | partial | skipped
+	DurationSeconds float64 `json:"duration_seconds"`
+	InputHash       string  `json:"input_hash,omitempty"`
+	SkipReason      string  `json:"skip_reason,omitempty"`
+	Dir             string  `json:"dir,omitempty"` // relative to the run directory
+}
+
+// LLM totals over the run.
+type LLM struct {
+	Calls            int     `json:"calls"`
+	CacheHits        int     `json:"cache_hits"`
+	PromptTokens     int     `json:"prompt_tokens"`
+	CompletionTokens int     `json:"completion_tokens"`
+	CostUSD          float64 `json:"cost_usd"`
+}
+
+// ExitCodeFor maps a status (and whether the run was interrupted) to the
+// process exit code.
+func ExitCodeFor(s Status, interrupted bool) int {
+	switch {
+	case interrupted:
+		return ExitInterrupted
+	case s == Success:
+		return ExitSuccess
+	case s == Partial:
+		return ExitPartial
+	}
+	return ExitFailed
+}
+
+// FileName is summary-<UTC timestamp>.json for a run that started at t.
+func FileName(t time.Time) string {
+	return "summary-" + t.UTC().Format("20060102T150405Z") + ".json"
+}
+
+// Write stores s under dir without replacing another run's summary: two
+// runs that start in the same second get the run id appended.
+func Write(dir string, s *Summary) (string, error) {
+	b, err := artifact.MarshalJSON(s)
+	if err != nil {
+		return "", fmt.Errorf("summary: encode: %w", err)
+	}
+	p := filepath.Join(dir, FileName(s.StartedAt))
+	err = artifact.CreateAtomic(p, b, 0o644)
+	if errors.Is(err, artifact.ErrExist) {
+		p = filepath.Join(dir, strings.TrimSuffix(FileName(s.StartedAt), ".json")+"-"+s.RunID+".json")
+		err = artifact.WriteAtomic(p, b, 0o644)
+	}
+	if err != nil {
+		return "", fmt.Errorf("summary: %w", err)
+	}
+	return p, nil
+}
+
+// Entry is a summary found on disk.
+type Entry struct {
+	Path    string
+	Summary Summary
+}
+
+// List reads every summary under dir, newest first. Unreadable files are
+// returned as errors alongside what could be read.
+func List(dir string) ([]Entry, []error) {
+	paths, _ := filepath.Glob(filepath.Join(dir, "summary-*.json"))
+	var out []Entry
+	var errs []error
+	for _, p := range paths {
+		s, err := Read(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, Entry{Path: p, Summary: *s})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Summary, out[j].Summary
+		if !a.StartedAt.Equal(b.StartedAt) {
+			return a.StartedAt.After(b.StartedAt)
+		}
+		return a.RunID > b.RunID
+	})
+	return out, errs
+}
+
+// Read loads one summary.
+func Read(path string) (*Summary, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("summary: %w", err)
+	}
+	var s Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("summary %s: %w", path, err)
+	}
+	return &s, nil
+}
+
+// Find returns the summary of run id under dir.
+func Find(dir, id string) (*Entry, error) {
+	entries, _ := List(dir)
+	for _, e := range entries {
+		if e.Summary.RunID == id {
+			return &e, nil
+		}
+	}
+	return nil, fmt.Errorf("no summary for run %q in %s (see `orchestrate runs`)", id, dir)
+}
