@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -39,6 +41,16 @@ func Params(t *testing.T, dir string) testscript.Params {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
+			// Model servers on loopback speaking the providers' wire formats.
+			oa := httptest.NewServer(fakeOpenAI())
+			ol := httptest.NewServer(fakeOllama())
+			env.Defer(oa.Close)
+			env.Defer(ol.Close)
+			env.Setenv("FAKE_OPENAI", oa.URL)
+			env.Setenv("FAKE_OLLAMA", ol.URL)
+			for _, k := range []string{"OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST"} {
+				env.Setenv(k, "")
+			}
 			env.Setenv("CI", os.Getenv("CI"))
 			return os.WriteFile(filepath.Join(env.WorkDir, "reference.yaml"), ref, 0o644)
 		},
@@ -181,4 +193,43 @@ func cmdFlipByte(ts *testscript.TestScript, neg bool, args []string) {
 	lines[n-1] = string(l)
 	ts.Check(os.WriteFile(p, []byte(strings.Join(lines, "")), 0o644))
 	fmt.Fprintf(ts.Stdout(), "flipped a byte of line %d\n", n)
+}
+
+// fakeOpenAI answers GET /v1/models like an OpenAI-compatible server
+// (vLLM, LM Studio) serving gpt-4o-mini; a request with the key "bad-key"
+// gets OpenAI's 401 body.
+func fakeOpenAI() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/models", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("Authorization") == "Bearer bad-key" {
+			w.WriteHeader(401)
+			fmt.Fprint(w, `{"error":{"message":"Incorrect API key provided: bad-key.","type":"invalid_request_error","code":"invalid_api_key"}}`)
+			return
+		}
+		fmt.Fprint(w, `{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1,"owned_by":"system"}]}`)
+	})
+	return mux
+}
+
+// fakeOllama answers /api/version and /api/show like Ollama with only
+// qwen2.5-coder:7b pulled.
+func fakeOllama() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/version", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"version":"0.17.4"}`)
+	})
+	mux.HandleFunc("POST /api/show", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Model string `json:"model"`
+		}
+		json.NewDecoder(r.Body).Decode(&req)
+		if req.Model != "qwen2.5-coder:7b" {
+			w.WriteHeader(404)
+			fmt.Fprintf(w, `{"error":"model '%s' not found"}`, req.Model)
+			return
+		}
+		fmt.Fprint(w, `{"modelfile":"","parameters":"","template":"","details":{"family":"qwen2","parameter_size":"7.6B"}}`)
+	})
+	return mux
 }

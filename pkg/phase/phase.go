@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 )
 
 // Names of the phases, in pipeline order.
@@ -32,6 +33,9 @@ type Env struct {
 	Log   io.Writer        // the phase's log, kept at <NN>-<phase>/logs/phase.log
 	Now   func() time.Time //
 	Tools ToolRecorder     // tool invocations, for tool-usage-log.md and tools_used
+	// LLM asks the models through roles; every exchange is kept under
+	// <NN>-<phase>/llm/ and charged to the phase's and the run's budgets.
+	LLM *llm.Session
 	// Cleanup registers work the runner does at the end of the run, in
 	// reverse order, with a fresh context, whatever happened (Ctrl-C too).
 	Cleanup func(name string, fn func(context.Context) error)

@@ -77,7 +77,7 @@ func Finish(ctx context.Context, s *State, runCtx context.Context, now func() ti
 		Failures:        nonNil(s.Failures),
 		Recommendations: recs,
 		Phases:          nonNil(s.Records),
-		LLM:             s.LLM,
+		LLM:             s.llmUsage(),
 		ArtifactsDir:    s.Run.Dir,
 	}
 	if err := appendToolLog(s.Run.Root, s, self, tools); err != nil {

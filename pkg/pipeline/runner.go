@@ -15,6 +15,7 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
@@ -104,6 +105,10 @@ func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
 	env := phase.Env{
 		Art: sub, Top: s.Run.Sub(".", p.Name, span), Log: log, Now: r.Now, Tools: s,
 		Cleanup: s.addCleanup,
+	}
+	if s.Roles != nil {
+		env.LLM = &llm.Session{Roles: s.Roles, Art: sub, Phase: p.Name, Meter: s.Roles.PhaseMeter(p.Name),
+			OnExchange: func(x llm.Exchange) { s.Record(toolUse(r.Now(), p.Name, x)) }}
 	}
 	if p.always && ctx.Err() != nil {
 		var cancel context.CancelFunc
@@ -232,3 +237,19 @@ func isZero(v any) bool {
 }
 
 func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// toolUse turns a model exchange into a tool-usage entry.
+func toolUse(t time.Time, phaseName string, x llm.Exchange) phase.ToolUse {
+	version := x.ModelSeen
+	if version == "" {
+		version = x.Model
+	}
+	why := fmt.Sprintf("role %s: %s via %s", x.Role, x.Prompt, x.Provider)
+	switch {
+	case x.CacheHit && x.Provenance != nil:
+		why += fmt.Sprintf(" (replayed from the cache; %s by %s %s)", x.Provenance.Source, x.Provenance.Provider, x.Provenance.Model)
+	case x.Error != "":
+		why += " (failed: " + x.Error + ")"
+	}
+	return phase.ToolUse{Time: t, Phase: phaseName, Tool: x.Model, Version: version, Role: x.Role, Prompt: x.Files[0], Why: why}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
@@ -21,6 +22,7 @@ type State struct {
 	Run       *artifact.Run
 	Offline   bool
 	StartedAt time.Time
+	Roles     *roles.Router // nil when no phase needs a model
 
 	Records  []summary.Phase
 	Failures []summary.Failure
@@ -68,7 +70,7 @@ func (s *State) ReportInput() report.Input {
 		StartedAt: s.StartedAt, Offline: s.Offline,
 		Phases:   append([]summary.Phase(nil), s.Records...),
 		Failures: append([]summary.Failure(nil), s.Failures...),
-		Tools:    s.Tools(), LLM: s.LLM, Tests: s.Tests,
+		Tools:    s.Tools(), LLM: s.llmUsage(), Tests: s.Tests,
 	}
 	return in
 }
@@ -87,3 +89,13 @@ func (s *State) AddFailure(f summary.Failure, partial bool) {
 // Note records a failure that is reported but does not change the status
 // (remaining lint findings, a flaky test).
 func (s *State) Note(f summary.Failure) { s.Failures = append(s.Failures, f) }
+
+// llmUsage is the run's model spend so far, from the router's run meter.
+func (s *State) llmUsage() summary.LLM {
+	if s.Roles == nil {
+		return s.LLM
+	}
+	u := s.Roles.RunUsage()
+	return summary.LLM{Calls: u.Calls, CacheHits: u.CacheHits, PromptTokens: u.PromptTokens,
+		CompletionTokens: u.CompletionTokens, CostUSD: float64(int64(u.CostUSD*1e6+0.5)) / 1e6}
+}

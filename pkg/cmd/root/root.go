@@ -7,6 +7,7 @@ import (
 
 	auditcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/audit"
 	configcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/config"
+	doctorcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/doctor"
 	runcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/run"
 	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	schemacmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/schema"
@@ -44,6 +45,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		auditcmd.NewCmdAudit(f, nil),
 		schemacmd.NewCmdSchema(f),
 		configcmd.NewCmdConfig(f, nil),
+		doctorcmd.NewCmdDoctor(f, nil),
 		versioncmd.NewCmdVersion(f),
 	)
 	return cmd

@@ -19,6 +19,8 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
@@ -146,7 +148,7 @@ func Run(ctx context.Context, opts *Options) error {
 		return early(opts, started, artifacts, failure.ConfigError, err)
 	}
 	if opts.Offline {
-		cfg.LLM.Mode = "replay"
+		cfg.LLM.Mode = llm.ModeReplay
 	}
 
 	runID := opts.RunID
@@ -159,7 +161,8 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return early(opts, started, artifacts, failure.ConfigError, err)
 	}
-	st := &pipeline.State{Config: cfg, Workdir: workdir, Run: run, Offline: cfg.LLM.Mode == "replay", StartedAt: started}
+	st := &pipeline.State{Config: cfg, Workdir: workdir, Run: run, Offline: cfg.LLM.Mode == llm.ModeReplay, StartedAt: started,
+		Roles: roles.New(cfg.LLM, workdir, red, f.HTTPClient(), f.Getenv, f.Now)}
 	if _, err := run.WriteJSON("", "", artifact.RunFile, runJSON(ctx, opts, cfg, st, cfgPath)); err != nil {
 		_ = run.Close()
 		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("write run.json: %w", err)}
