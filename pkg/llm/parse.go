@@ -89,23 +89,13 @@ type cut struct {
 // each complete element (before a comma) and after each opening bracket.
 func scan(s string) (end int, cuts []cut, open string, truncated bool) {
 	var stack []byte
-	inStr, esc := false, false
+	var st strState
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case ch == '\\':
-				esc = true
-			case ch == '"':
-				inStr = false
-			}
+		if st.inString(ch) {
 			continue
 		}
 		switch ch {
-		case '"':
-			inStr = true
 		case '{', '[':
 			stack = append(stack, ch)
 			cuts = append(cuts, cut{i + 1, string(stack)})
@@ -139,25 +129,10 @@ func closers(stack string) string {
 // closing bracket, outside strings.
 func removeTrailingCommas(s string) []byte {
 	out := make([]byte, 0, len(s))
-	inStr, esc := false, false
+	var st strState
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case ch == '\\':
-				esc = true
-			case ch == '"':
-				inStr = false
-			}
-			out = append(out, ch)
-			continue
-		}
-		if ch == '"' {
-			inStr = true
-		}
-		if ch == ',' {
+		if !st.inString(ch) && ch == ',' {
 			j := i + 1
 			for j < len(s) && strings.IndexByte(" \t\r\n", s[j]) >= 0 {
 				j++
@@ -169,4 +144,23 @@ func removeTrailingCommas(s string) []byte {
 		out = append(out, ch)
 	}
 	return out
+}
+
+// strState follows JSON string quoting one byte at a time.
+type strState struct{ in, esc bool }
+
+// inString reports whether ch is part of a string, quotes included.
+func (t *strState) inString(ch byte) bool {
+	switch {
+	case !t.in:
+		t.in = ch == '"'
+		return t.in
+	case t.esc:
+		t.esc = false
+	case ch == '\\':
+		t.esc = true
+	case ch == '"':
+		t.in = false
+	}
+	return true
 }

@@ -53,6 +53,8 @@ type Exchange struct {
 	Error      string      `json:"error,omitempty"`
 	ParseError string      `json:"parse_error,omitempty"`
 	Files      []string    `json:"files"` // prompt, response, parsed: relative to the run directory
+
+	base string // llm/NN-<prompt>, inside the phase's folder
 }
 
 // RoleInfo is what a role asks of which model.
@@ -117,10 +119,14 @@ func (s *Session) Ask(ctx context.Context, a Ask, into any) error {
 		}
 		perr := decode(resp.Content, a.Schema, into)
 		if perr == nil {
-			s.keepParsed(ex, into)
+			if _, err := s.Art.WriteJSON(ex.base+".parsed.json", into); err == nil {
+				ex.Files = append(ex.Files, s.Art.Rel(ex.base+".parsed.json"))
+			}
+			s.writeMeta(ex)
 			return nil
 		}
-		s.noteParseError(ex, perr)
+		ex.ParseError = perr.Error()
+		s.writeMeta(ex)
 		if attempt == 1 {
 			return &failure.Error{Class: failure.LLMError, Where: ex.Files[1],
 				Message: fmt.Sprintf("role %s answered %s twice with something that is not the expected JSON (%v); both answers are kept (%s)", a.Role, a.Prompt.Name, perr, first)}
@@ -210,37 +216,22 @@ func (s *Session) keep(a Ask, req Request, rc RoleInfo, resp Response, err error
 	ex := &Exchange{N: n, Role: a.Role, Provider: rc.Kind, Model: rc.Model, ModelSeen: resp.Model,
 		Prompt: a.Prompt.Name, Version: a.Prompt.Version, Tokens: [2]int{resp.PromptTokens, resp.CompletionTokens},
 		LatencyMS: resp.Latency.Milliseconds(), CostUSD: resp.CostUSD, CacheKey: resp.CacheKey, CacheHit: resp.CacheHit,
-		Attempts: resp.Attempts, Provenance: resp.Provenance, Reask: reask}
+		Attempts: resp.Attempts, Provenance: resp.Provenance, Reask: reask, base: base}
 	if err != nil {
 		ex.Error = err.Error()
 	}
 	_, _ = s.Art.Write(base+".prompt.md", []byte(pb.String()))
 	_, _ = s.Art.Write(base+".response.txt", []byte(resp.Content))
 	ex.Files = []string{s.Art.Rel(base + ".prompt.md"), s.Art.Rel(base + ".response.txt")}
-	s.writeMeta(base, ex)
+	s.writeMeta(ex)
 	if s.OnExchange != nil {
 		s.OnExchange(*ex)
 	}
 	return ex
 }
 
-func (s *Session) keepParsed(ex *Exchange, v any) {
-	base := strings.TrimSuffix(ex.Files[1], ".response.txt")
-	base = strings.TrimPrefix(base, s.Art.Rel("")+"/")
-	if _, err := s.Art.WriteJSON(base+".parsed.json", v); err == nil {
-		ex.Files = append(ex.Files, s.Art.Rel(base+".parsed.json"))
-	}
-	s.writeMeta(base, ex)
-}
-
-func (s *Session) noteParseError(ex *Exchange, perr error) {
-	ex.ParseError = perr.Error()
-	base := strings.TrimPrefix(strings.TrimSuffix(ex.Files[1], ".response.txt"), s.Art.Rel("")+"/")
-	s.writeMeta(base, ex)
-}
-
-func (s *Session) writeMeta(base string, ex *Exchange) {
-	_, _ = s.Art.WriteJSON(base+".meta.json", ex)
+func (s *Session) writeMeta(ex *Exchange) {
+	_, _ = s.Art.WriteJSON(ex.base+".meta.json", ex)
 }
 
 // Usage is the phase's spend.

@@ -132,7 +132,8 @@ func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
 			_, _ = sub.WriteJSON("input.json", in)
 		}
 	}
-	if out != nil && err == nil || out != nil && !isZero(out) {
+	// A failed phase's empty Output says nothing; a partial one is kept.
+	if out != nil && (err == nil || !isZero(out)) {
 		_, _ = sub.WriteJSON("output.json", out)
 	}
 

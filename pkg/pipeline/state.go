@@ -26,7 +26,6 @@ type State struct {
 
 	Records  []summary.Phase
 	Failures []summary.Failure
-	LLM      summary.LLM
 	Tests    report.Tests
 
 	Report *report.Output
@@ -93,7 +92,7 @@ func (s *State) Note(f summary.Failure) { s.Failures = append(s.Failures, f) }
 // llmUsage is the run's model spend so far, from the router's run meter.
 func (s *State) llmUsage() summary.LLM {
 	if s.Roles == nil {
-		return s.LLM
+		return summary.LLM{}
 	}
 	u := s.Roles.RunUsage()
 	return summary.LLM{Calls: u.Calls, CacheHits: u.CacheHits, PromptTokens: u.PromptTokens,
