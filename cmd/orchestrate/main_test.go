@@ -1,21 +1,29 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/cli"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+	"github.com/orchestrate-dev/orchestrate/prompts"
 )
 
 // The scripts run the real binary: testscript re-executes this test binary
@@ -32,9 +40,21 @@ func TestScripts(t *testing.T) {
 
 // Params are shared by every script directory.
 func Params(t *testing.T, dir string) testscript.Params {
-	ref, err := os.ReadFile(filepath.Join("..", "..", "orchestrate.yaml"))
+	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
+	}
+	ref, err := os.ReadFile(filepath.Join(root, "orchestrate.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goEnv := map[string]string{}
+	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		goEnv[[]string{"GOCACHE", "GOMODCACHE", "GOPATH"}[i]] = line
 	}
 	return testscript.Params{
 		Dir:                 dir,
@@ -42,7 +62,7 @@ func Params(t *testing.T, dir string) testscript.Params {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
 			// Model servers on loopback speaking the providers' wire formats.
-			oa := httptest.NewServer(fakeOpenAI())
+			oa := httptest.NewServer(fakeOpenAI(env.WorkDir))
 			ol := httptest.NewServer(fakeOllama())
 			env.Defer(oa.Close)
 			env.Defer(ol.Close)
@@ -52,6 +72,12 @@ func Params(t *testing.T, dir string) testscript.Params {
 				env.Setenv(k, "")
 			}
 			env.Setenv("CI", os.Getenv("CI"))
+			env.Setenv("REPO", root)
+			// The generated service is built with the real toolchain: share
+			// the build and module caches rather than start cold.
+			for k, v := range goEnv {
+				env.Setenv(k, v)
+			}
 			return os.WriteFile(filepath.Join(env.WorkDir, "reference.yaml"), ref, 0o644)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -59,6 +85,9 @@ func Params(t *testing.T, dir string) testscript.Params {
 			"summary":            cmdSummary,
 			"runid":              cmdRunID,
 			"flipbyte":           cmdFlipByte,
+			"copytree":           cmdCopyTree,
+			"sametree":           cmdSameTree,
+			"interrupt":          cmdInterrupt,
 		},
 	}
 }
@@ -195,10 +224,15 @@ func cmdFlipByte(ts *testscript.TestScript, neg bool, args []string) {
 	fmt.Fprintf(ts.Stdout(), "flipped a byte of line %d\n", n)
 }
 
-// fakeOpenAI answers GET /v1/models like an OpenAI-compatible server
-// (vLLM, LM Studio) serving gpt-4o-mini; a request with the key "bad-key"
-// gets OpenAI's 401 body.
-func fakeOpenAI() http.Handler {
+// fakeOpenAI answers like an OpenAI-compatible server (vLLM, LM Studio)
+// serving gpt-4o-mini: GET /v1/models (a request with the key "bad-key"
+// gets OpenAI's 401 body) and chat completions. A chat completion is
+// answered from $WORK/model/<prompt>.<n> or $WORK/model/<prompt> when the
+// script provides one, else from the hand-written fixtures; every request
+// is logged to $WORK/model-requests.log. Two answers are special: HANG
+// (the server holds the request until the client goes away) and a first
+// line "HTTP 429" (rate limited, Retry-After: 0).
+func fakeOpenAI(work string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/models", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -208,6 +242,52 @@ func fakeOpenAI() http.Handler {
 			return
 		}
 		fmt.Fprint(w, `{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1,"owned_by":"system"}]}`)
+	})
+	scripted := func(prompt string, n int) (string, bool) {
+		for _, name := range []string{fmt.Sprintf("%s.%d", prompt, n), prompt} {
+			if b, err := os.ReadFile(filepath.Join(work, "model", name)); err == nil {
+				return string(b), true
+			}
+		}
+		return "", false
+	}
+	var mu sync.Mutex
+	counts := map[string]int{}
+	fx := &fixtures.Server{}
+	mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var req struct {
+			Messages []struct{ Content string } `json:"messages"`
+		}
+		json.Unmarshal(body, &req)
+		prompt := "?"
+		if len(req.Messages) > 0 {
+			prompt, _, _ = prompts.Marker(req.Messages[0].Content)
+		}
+		mu.Lock()
+		counts[prompt]++
+		n := counts[prompt]
+		if f, err := os.OpenFile(filepath.Join(work, "model-requests.log"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			fmt.Fprintf(f, "%s %d\n", prompt, n)
+			f.Close()
+		}
+		mu.Unlock()
+		answer, ok := scripted(prompt, n)
+		switch {
+		case !ok:
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			fx.ServeHTTP(w, r)
+		case strings.TrimSpace(answer) == "HANG":
+			<-r.Context().Done()
+			return
+		case strings.HasPrefix(answer, "HTTP 429"):
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, `{"error":{"message":"Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3, Requested 1.","type":"requests","code":"rate_limit_exceeded"}}`)
+		default:
+			fixtures.WriteCompletion(w, fmt.Sprintf("chatcmpl-script-%d", n), len(body), answer)
+		}
 	})
 	return mux
 }
@@ -232,4 +312,131 @@ func fakeOllama() http.Handler {
 		fmt.Fprint(w, `{"modelfile":"","parameters":"","template":"","details":{"family":"qwen2","parameter_size":"7.6B"}}`)
 	})
 	return mux
+}
+
+// copytree SRC DST: copies a directory tree.
+func cmdCopyTree(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: copytree SRC DST")
+	}
+	src, dst := ts.MkAbs(args[0]), ts.MkAbs(args[1])
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	ts.Check(err)
+}
+
+// sametree A B: the two trees hold the same files, byte for byte (files
+// ignored by git in the repository, such as a built binary, aside).
+func cmdSameTree(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sametree A B")
+	}
+	ignored := map[string]bool{}
+	if b, err := os.ReadFile(filepath.Join(ts.MkAbs(args[0]), ".gitignore")); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "/") {
+				ignored[l[1:]] = true
+			}
+		}
+	}
+	read := func(root string) map[string]string {
+		m := map[string]string{}
+		ts.Check(filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			if ignored[filepath.ToSlash(rel)] {
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			m[filepath.ToSlash(rel)] = string(b)
+			return err
+		}))
+		return m
+	}
+	a, b := read(ts.MkAbs(args[0])), read(ts.MkAbs(args[1]))
+	var diffs []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok {
+			diffs = append(diffs, "only in "+args[0]+": "+k)
+		} else if v != w {
+			diffs = append(diffs, "differs: "+k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			diffs = append(diffs, "only in "+args[1]+": "+k)
+		}
+	}
+	sort.Strings(diffs)
+	if neg && len(diffs) == 0 {
+		ts.Fatalf("%s and %s are the same", args[0], args[1])
+	}
+	if !neg && len(diffs) > 0 {
+		ts.Fatalf("%s and %s differ:\n%s", args[0], args[1], strings.Join(diffs, "\n"))
+	}
+}
+
+// interrupt FILE CMD ARGS...: starts CMD, waits until FILE exists (the
+// command reached the point to interrupt), sends it SIGINT, waits for it,
+// and prints "exit N" with N its real exit code.
+func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: interrupt FILE CMD ARGS...")
+	}
+	path, err := exec.LookPath(args[1])
+	if dir, file := filepath.Split(args[1]); dir == "" {
+		for _, d := range filepath.SplitList(ts.Getenv("PATH")) {
+			if _, err2 := os.Stat(filepath.Join(d, file)); err2 == nil {
+				path, err = filepath.Join(d, file), nil
+				break
+			}
+		}
+	}
+	ts.Check(err)
+	cmd := exec.Command(path, args[2:]...)
+	cmd.Dir = ts.MkAbs(".")
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "NO_COLOR", "OPENAI_BASE_URL", "OPENAI_API_KEY", "OLLAMA_HOST", "GOCACHE", "GOMODCACHE", "GOPATH"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	ts.Check(cmd.Start())
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			ts.Fatalf("%s never appeared; stderr:\n%s", args[0], stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.Check(cmd.Process.Signal(os.Interrupt))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		ts.Fatalf("the command did not stop within 30s of SIGINT")
+	}
+	fmt.Fprint(ts.Stdout(), stdout.String())
+	fmt.Fprint(ts.Stderr(), stderr.String())
+	fmt.Fprintf(ts.Stdout(), "exit %d\n", cmd.ProcessState.ExitCode())
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/cmd/root"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/iostreams"
+	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/pkg/version"
 )
@@ -35,8 +36,8 @@ func Main(args []string) int {
 	}
 	// The first SIGINT/SIGTERM cancels the context: phases stop, cleanup
 	// runs and the summary is written. A second one exits at once.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -45,7 +46,7 @@ func Main(args []string) int {
 			return
 		}
 		fmt.Fprintln(f.IOStreams.ErrOut, "\norchestrate: interrupted; cleaning up and writing the summary (press Ctrl-C again to exit now)")
-		cancel()
+		cancel(pipeline.ErrInterrupted)
 		if _, ok := <-sigs; ok {
 			os.Exit(summary.ExitInterrupted)
 		}

@@ -81,8 +81,17 @@ type Session struct {
 	Meter      *Meter // the phase's budget
 	OnExchange func(Exchange)
 
-	mu sync.Mutex
-	n  int
+	mu   sync.Mutex
+	n    int
+	last string
+}
+
+// Last is the response file of the latest exchange, relative to the run
+// directory: what a decision about an answer points at.
+func (s *Session) Last() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
 }
 
 // Ask sends the prompt to the role, parses the answer against the schema
@@ -223,6 +232,9 @@ func (s *Session) keep(a Ask, req Request, rc RoleInfo, resp Response, err error
 	_, _ = s.Art.Write(base+".prompt.md", []byte(pb.String()))
 	_, _ = s.Art.Write(base+".response.txt", []byte(resp.Content))
 	ex.Files = []string{s.Art.Rel(base + ".prompt.md"), s.Art.Rel(base + ".response.txt")}
+	s.mu.Lock()
+	s.last = ex.Files[1]
+	s.mu.Unlock()
 	s.writeMeta(ex)
 	if s.OnExchange != nil {
 		s.OnExchange(*ex)

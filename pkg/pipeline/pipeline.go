@@ -5,8 +5,18 @@
 package pipeline
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
+	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
+	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
 )
 
 // Phases is the pipeline, top to bottom. Each entry builds the phase's
@@ -14,9 +24,51 @@ import (
 // Output in the state.
 func Phases() []Phase {
 	return []Phase{
+		// Templates plus the codegen role's handlers, compiled.
+		Step(phase.Scaffold, buildScaffold, scaffold.Run, func(s *State, o scaffold.Output) { s.Scaffold = &o }),
+		// Acceptance tests from the spec's examples; validated unit tests from the testgen role.
+		Step(phase.Testgen, buildTestgen, testgen.Run, func(s *State, o testgen.Output) { s.Testgen = &o }),
 		// Render report.md and the recommendations from everything recorded.
 		Step(phase.Report, buildReport, report.Run, func(s *State, o report.Output) { s.Report = &o }).Always(),
 	}
+}
+
+func buildScaffold(s *State) (scaffold.Input, error) {
+	return scaffold.Input{Spec: s.Config.Service, Workdir: s.Workdir, Force: s.Config.Phases.Scaffold.Force}, nil
+}
+
+func buildTestgen(s *State) (testgen.Input, error) {
+	in := testgen.Input{Spec: s.Config.Service, Workdir: s.Workdir, Unit: s.Config.Phases.Testgen.Unit,
+		Force: s.Config.Phases.Scaffold.Force}
+	var err error
+	in.Sources, err = sources(filepath.Join(s.Workdir, filepath.FromSlash(s.Config.Service.Dir)))
+	return in, err
+}
+
+// sources reads the service's code as it is on disk: what scaffold wrote,
+// or what the user has since edited.
+func sources(dir string) ([]testgen.Source, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	var out []testgen.Source
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		out = append(out, testgen.Source{Path: filepath.Base(p), SHA256: hex.EncodeToString(sum[:]), Content: string(b)})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no Go files in %s: run the scaffold phase first (orchestrate run --only scaffold)", dir)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
 }
 
 func buildReport(s *State) (report.Input, error) {

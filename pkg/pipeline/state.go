@@ -10,7 +10,9 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
+	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
 )
 
 // State is what the run knows: its settings, and each phase's record and
@@ -28,7 +30,9 @@ type State struct {
 	Failures []summary.Failure
 	Tests    report.Tests
 
-	Report *report.Output
+	Scaffold *scaffold.Output
+	Testgen  *testgen.Output
+	Report   *report.Output
 
 	failed, partial bool
 

@@ -95,6 +95,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	fl.StringVar(&opts.RunID, "run-id", "", "run `ID` (default: a new one, sortable by time)")
 	fl.BoolVar(&opts.Offline, "offline", false, "replay recorded model answers only; a cache miss is an error, no network")
 	fl.BoolVar(&opts.Keep, "keep", def.Docker.Keep, "leave the service's containers running at the end")
+	fl.Bool("force", def.Phases.Scaffold.Force, "overwrite generated files that were changed by hand (default: keep them, write the new version beside)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the summary JSON on stdout")
 	fl.StringSliceVar(&opts.Only, "only", nil, "run only these `PHASES` (comma-separated)")
 	fl.StringSliceVar(&opts.Skip, "skip", nil, "skip these `PHASES` (comma-separated)")
@@ -105,8 +106,9 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		return early(opts, f.Now(), defaultArtifacts(opts), failure.ConfigError, cmdutil.FlagErrorf(err))
 	})
 	opts.flags = map[string]*pflag.Flag{
-		"run.timeout": fl.Lookup("timeout"),
-		"docker.keep": fl.Lookup("keep"),
+		"run.timeout":           fl.Lookup("timeout"),
+		"docker.keep":           fl.Lookup("keep"),
+		"phases.scaffold.force": fl.Lookup("force"),
 	}
 	return cmd
 }

@@ -1,0 +1,110 @@
+// Package phasetest builds the environment a phase runs in for package
+// tests: a real artifact run, a real LLM session over HTTP to a loopback
+// server speaking the OpenAI wire format (answering from the fixtures
+// unless told otherwise), and the reference spec.
+package phasetest
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spf13/viper"
+
+	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/redact"
+)
+
+// Root is the repository root.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+}
+
+// Config loads the repository's orchestrate.yaml.
+func Config(t testing.TB) *config.Config {
+	t.Helper()
+	l := &config.Loader{Viper: viper.New(), Environ: func() []string { return nil }}
+	cfg, err := l.Load(filepath.Join(Root(), "orchestrate.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// Harness is one phase's environment.
+type Harness struct {
+	Env     phase.Env
+	Run     *artifact.Run
+	Server  *fixtures.Server
+	Log     *bytes.Buffer
+	Workdir string
+
+	mu    sync.Mutex
+	tools []phase.ToolUse
+}
+
+// Record implements phase.ToolRecorder.
+func (h *Harness) Record(u phase.ToolUse) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.tools = append(h.tools, u)
+}
+
+// Read reads a file of the run directory.
+func (h *Harness) Read(t testing.TB, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(h.Run.Dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// New returns a harness for phase name. The model is live (no cache):
+// override answers prompts its own way and the fixtures answer the rest.
+func New(t testing.TB, name string, cfg *config.Config, override func(prompt string, n int) (string, bool)) *Harness {
+	t.Helper()
+	srv := &fixtures.Server{Override: override}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	lc := cfg.LLM
+	lc.Mode = llm.ModeLive
+	lc.Providers = map[string]config.Provider{"hosted": {Kind: "openai", BaseURL: hs.URL + "/v1", APIKeyEnv: "TEST_KEY"}}
+	roleMap := map[string]config.Role{}
+	for k, r := range lc.Roles {
+		r.Provider = "hosted"
+		roleMap[k] = r
+	}
+	lc.Roles = roleMap
+	lc.Retry = config.Retry{Attempts: 1}
+	run, err := artifact.Create(t.TempDir(), "run1", strings.Repeat("a", 32), redact.New(), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { run.Close() })
+	router := roles.New(lc, t.TempDir(), redact.New(), hs.Client(), func(k string) string {
+		if k == "TEST_KEY" {
+			return "test-key"
+		}
+		return ""
+	}, time.Now)
+	h := &Harness{Run: run, Server: srv, Log: &bytes.Buffer{}, Workdir: t.TempDir()}
+	sub := run.Sub("01-"+name, name, "span")
+	h.Env = phase.Env{Art: sub, Top: run.Sub(".", name, "span"), Log: h.Log, Now: time.Now, Tools: h,
+		Cleanup: func(string, func(context.Context) error) {},
+		LLM:     &llm.Session{Roles: router, Art: sub, Phase: name, Meter: router.PhaseMeter(name)}}
+	return h
+}

@@ -1,0 +1,284 @@
+// Package workspace writes generated files into the workdir without ever
+// losing a hand edit. Every generated file is recorded, path and SHA-256,
+// in <dir>/.orchestrate.sum. On the next run a file whose hash no longer
+// matches was changed by hand: it is kept, reported, and the new version is
+// written beside it as <file>.orchestrate-new for the user to merge,
+// unless the run forces it. Only paths inside the directory are accepted.
+package workspace
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+	"github.com/orchestrate-dev/orchestrate/pkg/diff"
+)
+
+// SumFile is the manifest's name inside a generated directory.
+const SumFile = ".orchestrate.sum"
+
+// Beside is the suffix of a new version written next to a hand-edited file.
+const Beside = ".orchestrate-new"
+
+// File is one generated file, its path relative to the directory.
+type File struct {
+	Path    string `json:"path"`
+	Content []byte `json:"-"`
+	Source  string `json:"source"` // a template, or the prompt of the model answer
+}
+
+// Statuses of a file after Write.
+const (
+	Created   = "created"
+	Updated   = "updated"
+	Unchanged = "unchanged"
+	Kept      = "kept-hand-edited" // changed by hand: kept, new version beside it
+	Forced    = "overwritten-hand-edited"
+	Removed   = "removed" // generated last time, not this time, unchanged since
+)
+
+// Change is what happened to one file.
+type Change struct {
+	Path   string `json:"path"` // relative to the workdir
+	Status string `json:"status"`
+	Source string `json:"source,omitempty"`
+	SHA256 string `json:"sha256,omitempty"` // of what the file holds now
+	Beside string `json:"beside,omitempty"` // the new version of a kept file
+}
+
+// Result of a Write.
+type Result struct {
+	Changes []Change `json:"changes"`
+	Patch   string   `json:"-"` // unified diff of everything written, relative to the workdir
+}
+
+// HandEdited lists the files kept because they were changed by hand.
+func (r Result) HandEdited() []Change {
+	var out []Change
+	for _, c := range r.Changes {
+		if c.Status == Kept {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Dir is a generated directory of the workdir, as one phase sees it.
+type Dir struct {
+	Workdir string // absolute
+	Rel     string // the directory, relative to the workdir: "service"
+	Phase   string // the entries of the manifest this phase owns
+	Force   bool   // overwrite hand edits
+}
+
+// Abs is the directory's absolute path.
+func (d Dir) Abs() string { return filepath.Join(d.Workdir, filepath.FromSlash(d.Rel)) }
+
+// Write writes the phase's files: the complete set it generates now. Files
+// the phase generated last time and not now are removed when untouched.
+func (d Dir) Write(files []File) (Result, error) {
+	sums, err := d.readSums()
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	var patch strings.Builder
+	seen := map[string]bool{}
+	next := map[string]entry{}
+	for k, e := range sums {
+		if e.phase != d.Phase {
+			next[k] = e
+		}
+	}
+	for _, f := range files {
+		if err := CheckPath(f.Path); err != nil {
+			return res, err
+		}
+		seen[f.Path] = true
+		abs := filepath.Join(d.Abs(), filepath.FromSlash(f.Path))
+		rel := path.Join(d.Rel, f.Path)
+		c := Change{Path: rel, Source: f.Source, SHA256: hash(f.Content)}
+		old, err := os.ReadFile(abs)
+		exists := err == nil
+		if err != nil && !os.IsNotExist(err) {
+			return res, fmt.Errorf("read %s: %w", rel, err)
+		}
+		prev, known := sums[f.Path]
+		edited := exists && (!known || prev.sum != hash(old)) && !bytes.Equal(old, f.Content)
+		switch {
+		case exists && bytes.Equal(old, f.Content):
+			c.Status = Unchanged
+		case edited && !d.Force:
+			c.Status, c.SHA256, c.Beside = Kept, hash(old), rel+Beside
+			if err := artifact.WriteAtomic(abs+Beside, f.Content, 0o644); err != nil {
+				return res, err
+			}
+			if known {
+				next[f.Path] = prev // still the last generated version
+			}
+			res.Changes = append(res.Changes, c)
+			continue
+		case edited:
+			c.Status = Forced
+		case exists:
+			c.Status = Updated
+		default:
+			c.Status = Created
+		}
+		if c.Status != Unchanged {
+			var before []byte
+			if exists {
+				before = old
+			}
+			p, err := diff.File(rel, before, f.Content)
+			if err != nil {
+				return res, err
+			}
+			patch.WriteString(p)
+			if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+				return res, err
+			}
+			if err := artifact.WriteAtomic(abs, f.Content, 0o644); err != nil {
+				return res, err
+			}
+		}
+		_ = os.Remove(abs + Beside) // a stale proposal is gone once its file is regenerated
+		next[f.Path] = entry{sum: c.SHA256, phase: d.Phase}
+		res.Changes = append(res.Changes, c)
+	}
+	// What this phase generated before and not now.
+	for _, p := range sortedKeys(sums) {
+		e := sums[p]
+		if e.phase != d.Phase || seen[p] {
+			continue
+		}
+		abs := filepath.Join(d.Abs(), filepath.FromSlash(p))
+		rel := path.Join(d.Rel, p)
+		old, err := os.ReadFile(abs)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		if hash(old) != e.sum && !d.Force {
+			res.Changes = append(res.Changes, Change{Path: rel, Status: Kept, SHA256: hash(old)})
+			next[p] = e
+			continue
+		}
+		pt, err := diff.File(rel, old, nil)
+		if err != nil {
+			return res, err
+		}
+		patch.WriteString(pt)
+		if err := os.Remove(abs); err != nil {
+			return res, err
+		}
+		res.Changes = append(res.Changes, Change{Path: rel, Status: Removed})
+	}
+	res.Patch = patch.String()
+	return res, d.writeSums(next)
+}
+
+// CheckPath refuses a path that is not a plain relative path inside the
+// directory.
+func CheckPath(p string) error {
+	switch {
+	case p == "":
+		return fmt.Errorf("empty path")
+	case strings.Contains(p, `\`):
+		return fmt.Errorf("path %q uses backslashes; use forward slashes", p)
+	case path.IsAbs(p) || filepath.IsAbs(p):
+		return fmt.Errorf("path %q is absolute; it must be relative to the directory", p)
+	case !filepath.IsLocal(filepath.FromSlash(p)) || path.Clean(p) != p:
+		return fmt.Errorf("path %q leaves the directory or is not clean", p)
+	case path.Base(p) == SumFile || strings.HasSuffix(p, Beside):
+		return fmt.Errorf("path %q is orchestrate's own bookkeeping", p)
+	}
+	return nil
+}
+
+type entry struct{ sum, phase string }
+
+// The manifest: one line per file, "<sha256>  <phase>  <path>", sorted.
+func (d Dir) readSums() (map[string]entry, error) {
+	out := map[string]entry{}
+	f, err := os.Open(filepath.Join(d.Abs(), SumFile))
+	if os.IsNotExist(err) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fs := strings.Fields(line)
+		if len(fs) != 3 || len(fs[0]) != 64 {
+			return nil, fmt.Errorf("%s:%d: want \"<sha256>  <phase>  <path>\"; fix or delete the line (a deleted line makes the file count as hand-written)", path.Join(d.Rel, SumFile), n)
+		}
+		out[fs[2]] = entry{sum: fs[0], phase: fs[1]}
+	}
+	return out, sc.Err()
+}
+
+func (d Dir) writeSums(m map[string]entry) error {
+	var b strings.Builder
+	b.WriteString("# Files generated by orchestrate: sha256, phase, path. A file whose hash\n# no longer matches was edited by hand and is never overwritten silently.\n")
+	for _, p := range sortedKeys(m) {
+		fmt.Fprintf(&b, "%s  %s  %s\n", m[p].sum, m[p].phase, p)
+	}
+	if err := os.MkdirAll(d.Abs(), 0o755); err != nil {
+		return err
+	}
+	return artifact.WriteAtomic(filepath.Join(d.Abs(), SumFile), []byte(b.String()), 0o644)
+}
+
+func sortedKeys(m map[string]entry) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func hash(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// Refusal is a file of a model answer the orchestrator did not write.
+type Refusal struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+	Answer string `json:"answer"` // the response it came in, relative to the run directory
+}
+
+// Owned lists the files the phase generated last time, by path relative to
+// the directory, with their recorded hashes.
+func (d Dir) Owned() (map[string]string, error) {
+	sums, err := d.readSums()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for p, e := range sums {
+		if e.phase == d.Phase {
+			out[p] = e.sum
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,82 @@
+package workspace
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func status(r Result) map[string]string {
+	m := map[string]string{}
+	for _, c := range r.Changes {
+		m[c.Path] = c.Status
+	}
+	return m
+}
+
+func TestWriteKeepsHandWrittenFilesAndRemovesStaleOnes(t *testing.T) {
+	wd := t.TempDir()
+	d := Dir{Workdir: wd, Rel: "svc", Phase: "scaffold"}
+	first, err := d.Write([]File{{Path: "a.go", Content: []byte("a1\n")}, {Path: "b.go", Content: []byte("b1\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := status(first); s["svc/a.go"] != Created || s["svc/b.go"] != Created {
+		t.Fatalf("first = %v", s)
+	}
+	// A file the user wrote where the phase now wants one, and b.go no
+	// longer generated.
+	if err := os.WriteFile(filepath.Join(wd, "svc", "c.go"), []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second, err := d.Write([]File{{Path: "a.go", Content: []byte("a2\n")}, {Path: "c.go", Content: []byte("c1\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := status(second)
+	if s["svc/a.go"] != Updated || s["svc/c.go"] != Kept || s["svc/b.go"] != Removed {
+		t.Fatalf("second = %v", s)
+	}
+	if b, _ := os.ReadFile(filepath.Join(wd, "svc", "c.go")); string(b) != "mine\n" {
+		t.Error("the user's c.go was overwritten")
+	}
+	if b, _ := os.ReadFile(filepath.Join(wd, "svc", "c.go"+Beside)); string(b) != "c1\n" {
+		t.Error("the generated c.go is not beside the user's")
+	}
+	if !strings.Contains(second.Patch, "deleted file mode") || !strings.Contains(second.Patch, "+a2") || strings.Contains(second.Patch, "c1") {
+		t.Errorf("patch:\n%s", second.Patch)
+	}
+	// Another phase's entries are its own.
+	other := Dir{Workdir: wd, Rel: "svc", Phase: "testgen"}
+	if _, err := other.Write([]File{{Path: "a_test.go", Content: []byte("t\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	owned, err := d.Owned()
+	if err != nil || len(owned) != 1 || owned["a.go"] == "" {
+		t.Errorf("scaffold owns %v (%v)", owned, err)
+	}
+}
+
+func TestCheckPath(t *testing.T) {
+	for _, p := range []string{"", "../x.go", "a/../../x.go", "/abs.go", `a\b.go`, "./a.go", ".orchestrate.sum", "a.go" + Beside} {
+		if CheckPath(p) == nil {
+			t.Errorf("CheckPath(%q) accepted it", p)
+		}
+	}
+	for _, p := range []string{"a.go", "e2e/a_test.go", ".gitignore"} {
+		if err := CheckPath(p); err != nil {
+			t.Errorf("CheckPath(%q) = %v", p, err)
+		}
+	}
+}
+
+func TestBrokenManifestSaysWhatToDo(t *testing.T) {
+	wd := t.TempDir()
+	os.MkdirAll(filepath.Join(wd, "svc"), 0o755)
+	os.WriteFile(filepath.Join(wd, "svc", SumFile), []byte("garbage line\n"), 0o644)
+	_, err := Dir{Workdir: wd, Rel: "svc", Phase: "p"}.Write(nil)
+	if err == nil || !strings.Contains(err.Error(), "svc/.orchestrate.sum:1") {
+		t.Errorf("err = %v", err)
+	}
+}

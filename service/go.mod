@@ -1,0 +1,3 @@
+module example.com/deploy-notifier
+
+go 1.24

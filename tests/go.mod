@@ -1,0 +1,3 @@
+module example.com/deploy-notifier/tests
+
+go 1.24
