@@ -70,6 +70,9 @@ type Run struct {
 	log     *audit.Log
 }
 
+// GoMod is written at the artifacts root when it has none.
+const GoMod = "// A module of its own so the go command leaves artifacts/ alone: runs keep\n// generated Go sources here (as the model wrote them, before validation).\nmodule artifacts\n"
+
 // Create makes artifacts/<id>/ (refusing one that exists, so two runs never
 // share a directory) and starts its audit log.
 func Create(root, id, traceID string, red *redact.Redactor, now func() time.Time) (*Run, error) {
@@ -82,6 +85,11 @@ func Create(root, id, traceID string, red *redact.Redactor, now func() time.Time
 	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("artifacts dir %s cannot be created: %w (choose another with --artifacts)", abs, err)
+	}
+	// Runs keep Go sources (answers as the model wrote them): a module of
+	// its own keeps them out of `go build ./...` in a workdir that is a module.
+	if _, err := os.Stat(filepath.Join(abs, "go.mod")); os.IsNotExist(err) {
+		_ = CreateAtomic(filepath.Join(abs, "go.mod"), []byte(GoMod), 0o644)
 	}
 	dir := filepath.Join(abs, id)
 	if err := os.Mkdir(dir, 0o755); err != nil {

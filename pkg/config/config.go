@@ -49,6 +49,7 @@ type Provider struct {
 	Kind      string `yaml:"kind" json:"kind"`               // openai | ollama
 	BaseURL   string `yaml:"base_url" json:"base_url"`       // default: OPENAI_BASE_URL / OLLAMA_HOST
 	APIKeyEnv string `yaml:"api_key_env" json:"api_key_env"` // openai: the variable holding the key
+	Stream    bool   `yaml:"stream" json:"stream,omitempty"` // openai: receive answers as server-sent events
 }
 
 // Role is what one role asks of which model.

@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"net/http"
+	"strings"
 	"time"
 
 	goopenai "github.com/sashabaranov/go-openai"
@@ -25,6 +27,9 @@ type Provider struct {
 	// JSONSchema: ask for structured output against the schema; when
 	// false, plain JSON mode (servers without json_schema support).
 	JSONSchema bool
+	// Stream: receive the answer as server-sent events. Long answers then
+	// keep the connection busy, which proxies with idle timeouts need.
+	Stream bool
 }
 
 // New returns a provider for baseURL with apiKey, using hc for HTTP.
@@ -70,6 +75,9 @@ func (p *Provider) Complete(ctx context.Context, req llm.Request) (llm.Response,
 			cr.ResponseFormat = &goopenai.ChatCompletionResponseFormat{Type: goopenai.ChatCompletionResponseFormatTypeJSONObject}
 		}
 	}
+	if p.Stream {
+		return p.stream(ctx, cr)
+	}
 	var retryAfter string
 	start := p.now()
 	resp, err := p.client.CreateChatCompletion(llm.WithRetryAfterSlot(ctx, &retryAfter), cr)
@@ -84,6 +92,43 @@ func (p *Provider) Complete(ctx context.Context, req llm.Request) (llm.Response,
 		Content: resp.Choices[0].Message.Content, Model: resp.Model,
 		PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens, Latency: lat,
 	}, nil
+}
+
+// stream asks for the answer as server-sent events, with the usage in the
+// last chunk.
+func (p *Provider) stream(ctx context.Context, cr goopenai.ChatCompletionRequest) (llm.Response, error) {
+	cr.Stream = true
+	cr.StreamOptions = &goopenai.StreamOptions{IncludeUsage: true}
+	var retryAfter string
+	start := p.now()
+	st, err := p.client.CreateChatCompletionStream(llm.WithRetryAfterSlot(ctx, &retryAfter), cr)
+	if err != nil {
+		return llm.Response{Latency: p.now().Sub(start)}, convert(err, retryAfter, p.now())
+	}
+	defer st.Close()
+	var out llm.Response
+	var content strings.Builder
+	for {
+		chunk, err := st.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			out.Latency = p.now().Sub(start)
+			return out, convert(err, retryAfter, p.now())
+		}
+		if chunk.Model != "" {
+			out.Model = chunk.Model
+		}
+		if len(chunk.Choices) > 0 {
+			content.WriteString(chunk.Choices[0].Delta.Content)
+		}
+		if chunk.Usage != nil {
+			out.PromptTokens, out.CompletionTokens = chunk.Usage.PromptTokens, chunk.Usage.CompletionTokens
+		}
+	}
+	out.Content, out.Latency = content.String(), p.now().Sub(start)
+	return out, nil
 }
 
 // Models lists the server's models (doctor).

@@ -140,7 +140,9 @@ func OpenAI(p config.Provider, hc *http.Client, getenv func(string) string, now 
 	if keyEnv == "" {
 		keyEnv = "OPENAI_API_KEY"
 	}
-	return openai.New(base, getenv(keyEnv), hc, now)
+	prov := openai.New(base, getenv(keyEnv), hc, now)
+	prov.Stream = p.Stream
+	return prov
 }
 
 // Ollama builds an Ollama provider: base_url, else OLLAMA_HOST, else the

@@ -100,6 +100,25 @@ func (s *server) handle(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, rp.body)
 			return
 		}
+		if strings.Contains(string(b), `"stream":true`) {
+			// Server-sent events: role, the content in three deltas, the
+			// finish reason, then the usage chunk (stream_options.include_usage).
+			w.Header().Set("Content-Type", "text/event-stream")
+			c := rp.content
+			deltas := []map[string]any{{"role": "assistant", "content": ""}, {"content": c[:len(c)/3]}, {"content": c[len(c)/3 : 2*len(c)/3]}, {"content": c[2*len(c)/3:]}}
+			for _, d := range deltas {
+				ev, _ := json.Marshal(map[string]any{"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o-mini-2024-07-18",
+					"choices": []any{map[string]any{"index": 0, "delta": d, "finish_reason": nil}}})
+				fmt.Fprintf(w, "data: %s\n\n", ev)
+				w.(http.Flusher).Flush()
+			}
+			fin, _ := json.Marshal(map[string]any{"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o-mini-2024-07-18",
+				"choices": []any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": "stop"}}})
+			usage, _ := json.Marshal(map[string]any{"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o-mini-2024-07-18",
+				"choices": []any{}, "usage": map[string]any{"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}})
+			fmt.Fprintf(w, "data: %s\n\ndata: %s\n\ndata: [DONE]\n\n", fin, usage)
+			return
+		}
 		json.NewEncoder(w).Encode(map[string]any{
 			"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini-2024-07-18",
 			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "assistant", "content": rp.content}}},
@@ -383,5 +402,41 @@ func TestOllama(t *testing.T) {
 	_, err = ask(e, "triage", "x")
 	if !strings.Contains(fmt.Sprint(err), "ollama pull qwen2.5-coder:7b") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestOpenAIStreaming(t *testing.T) {
+	srv := newServer(t, reply{status: 200, content: good}, reply{status: 429, header: map[string]string{"Retry-After": "1"},
+		body: `{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}`}, reply{status: 200, content: good})
+	e := setup(t, llm.ModeLive, srv.URL, func(c *config.LLM) {
+		p := c.Providers["hosted"]
+		p.Stream = true
+		c.Providers["hosted"] = p
+	})
+	a, err := ask(e, "codegen", "write a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Summary != "ok" || len(a.Files) != 1 {
+		t.Errorf("answer = %+v", a)
+	}
+	if body := srv.requests()[0]; !strings.Contains(body, `"stream":true`) || !strings.Contains(body, `"include_usage":true`) {
+		t.Errorf("request did not ask for a stream with usage: %s", body)
+	}
+	meta, err := os.ReadFile(filepath.Join(e.run.Dir, "01-scaffold", "llm", "01-scaffold.handlers.meta.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"model_reported": "gpt-4o-mini-2024-07-18"`, `"tokens": [`, "100,", "20"} {
+		if !strings.Contains(string(meta), want) {
+			t.Errorf("meta lacks %s:\n%s", want, meta)
+		}
+	}
+	// A 429 on a streaming request is retried like any other.
+	if _, err := ask(e, "codegen", "write b"); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.sleeps) != 1 || e.sleeps[0] != time.Second {
+		t.Errorf("sleeps = %v, want one of 1s (Retry-After)", e.sleeps)
 	}
 }
