@@ -207,3 +207,21 @@ func (r Report) Top() []TestResult {
 	}
 	return out
 }
+
+// FirstError is the first line of compiler or vet output that is not a
+// "# package" header: what a one-line message should quote.
+func FirstError(out string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			return l
+		}
+	}
+	return strings.TrimSpace(out)
+}
+
+// Relative strips dir from the paths in the go command's output, so a
+// prompt quoting it (and the prompt's cache key) is the same on every
+// machine.
+func Relative(out, dir string) string {
+	return strings.ReplaceAll(out, dir+string(os.PathSeparator), "")
+}

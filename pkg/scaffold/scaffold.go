@@ -147,7 +147,7 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 		out.Build.Logs = append(out.Build.Logs, env.Art.Rel(logName))
 		if attempt == 2 {
 			return out, &failure.Error{Class: compileClass(r.Output), Where: env.Art.Rel(logName),
-				Message: fmt.Sprintf("the generated service does not compile after one repair: %s", firstLine(r.Output))}
+				Message: fmt.Sprintf("the generated service does not compile after one repair: %s", gotool.FirstError(r.Output))}
 		}
 		fmt.Fprintf(env.Log, "build failed; giving the compiler output to the %s role once\n", Role)
 
@@ -162,7 +162,7 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 				mine = append(mine, f)
 			}
 		}
-		rp, err := rt.Render(map[string]any{"BuildOutput": clean(r.Output, dir.Abs()), "Files": mine})
+		rp, err := rt.Render(map[string]any{"BuildOutput": gotool.Relative(r.Output, dir.Abs()), "Files": mine})
 		if err != nil {
 			return out, err
 		}
@@ -225,19 +225,4 @@ func compileClass(out string) failure.Class {
 		return failure.ImportError
 	}
 	return failure.CompileError
-}
-
-func firstLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			return l
-		}
-	}
-	return strings.TrimSpace(s)
-}
-
-// clean makes compiler output independent of the checkout's location, so
-// the repair prompt (and its cache key) is the same on every machine.
-func clean(out, dir string) string {
-	return strings.ReplaceAll(out, dir+string(filepath.Separator), "")
 }

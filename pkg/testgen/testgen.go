@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -153,7 +152,7 @@ func acceptance(ctx context.Context, env phase.Env, g gotool.Go, in Input, out *
 	if !r.OK() {
 		_, _ = env.Art.Write("logs/acceptance-vet.txt", []byte(r.Output))
 		return &failure.Error{Class: failure.CompileError, Where: env.Art.Rel("logs/acceptance-vet.txt"),
-			Message: "the acceptance tests rendered from the spec do not compile: " + firstLine(r.Output)}
+			Message: "the acceptance tests rendered from the spec do not compile: " + gotool.FirstError(r.Output)}
 	}
 	out.Acceptance.Compiled = true
 	return nil
@@ -208,7 +207,7 @@ func unit(ctx context.Context, env phase.Env, g gotool.Go, in Input, out *Output
 		}
 		if !vet.OK() {
 			fmt.Fprintf(env.Log, "%s does not compile; one repair with the compiler output\n", f.Path)
-			fixed, err := repair(ctx, env, f.Path, content, clean(vet.Output, stage.dir))
+			fixed, err := repair(ctx, env, f.Path, content, gotool.Relative(vet.Output, stage.dir))
 			if err != nil {
 				return err
 			}
@@ -430,17 +429,4 @@ func sortedKeys(m map[string][]byte) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func firstLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			return l
-		}
-	}
-	return strings.TrimSpace(s)
-}
-
-func clean(out, dir string) string {
-	return strings.ReplaceAll(out, dir+string(filepath.Separator), "")
 }
