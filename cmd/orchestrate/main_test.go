@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/cli"
+	"github.com/orchestrate-dev/orchestrate/pkg/docker"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/prompts"
 )
@@ -80,6 +82,20 @@ func Params(t *testing.T, dir string) testscript.Params {
 			}
 			return os.WriteFile(filepath.Join(env.WorkDir, "reference.yaml"), ref, 0o644)
 		},
+		Condition: func(cond string) (bool, error) {
+			if cond != "docker" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			eng, err := docker.Connect(context.Background(), "")
+			if err != nil {
+				if os.Getenv("CI") != "" {
+					return false, fmt.Errorf("CI is set and Docker is unreachable: %v", err)
+				}
+				return false, nil
+			}
+			eng.Close()
+			return true, nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"validate-summaries": cmdValidateSummaries,
 			"summary":            cmdSummary,
@@ -88,6 +104,9 @@ func Params(t *testing.T, dir string) testscript.Params {
 			"copytree":           cmdCopyTree,
 			"sametree":           cmdSameTree,
 			"interrupt":          cmdInterrupt,
+			"deploy-url":         cmdDeployURL,
+			"http-get":           cmdHTTPGet,
+			"docker-gone":        cmdDockerGone,
 		},
 	}
 }
@@ -439,4 +458,58 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	fmt.Fprint(ts.Stdout(), stdout.String())
 	fmt.Fprint(ts.Stderr(), stderr.String())
 	fmt.Fprintf(ts.Stdout(), "exit %d\n", cmd.ProcessState.ExitCode())
+}
+
+// deploy-url RUNDIR VAR: sets VAR to the URL the deploy phase of the run
+// in RUNDIR published.
+func cmdDeployURL(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: deploy-url RUNDIR VAR")
+	}
+	var out struct {
+		URL string `json:"url"`
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(args[0], "04-deploy", "output.json"))), &out))
+	if out.URL == "" {
+		ts.Fatalf("no url in the deploy output")
+	}
+	ts.Setenv(args[1], out.URL)
+}
+
+// http-get URL: prints the body; fails on a transport error or a status
+// other than 200.
+func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: http-get URL")
+	}
+	c := &http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(args[0])
+	if err == nil && resp.StatusCode != 200 {
+		err = fmt.Errorf("status %d", resp.StatusCode)
+	}
+	if neg != (err != nil) {
+		ts.Fatalf("GET %s: %v", args[0], err)
+	}
+	if err == nil {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		ts.Stdout().Write(b)
+	}
+}
+
+// docker-gone RUN: no container, network or image of the run is left.
+func cmdDockerGone(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: docker-gone RUN")
+	}
+	eng, err := docker.Connect(context.Background(), "")
+	ts.Check(err)
+	defer eng.Close()
+	left := leftovers(eng, args[0])
+	if !neg && left != "" {
+		ts.Fatalf("run %s left %s", args[0], left)
+	}
+	if neg && left == "" {
+		ts.Fatalf("run %s left nothing", args[0])
+	}
 }

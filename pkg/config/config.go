@@ -92,6 +92,15 @@ type Retry struct {
 type Phases struct {
 	Scaffold Scaffold `yaml:"scaffold" json:"scaffold"`
 	Testgen  Testgen  `yaml:"testgen" json:"testgen"`
+	Deploy   Deploy   `yaml:"deploy" json:"deploy"`
+}
+
+// Deploy settings.
+type Deploy struct {
+	// Compose is the compose file, relative to the service directory.
+	Compose string `yaml:"compose" json:"compose"`
+	// HealthTimeout bounds the wait for every container to be healthy.
+	HealthTimeout time.Duration `yaml:"health_timeout" json:"health_timeout"`
 }
 
 // Scaffold settings.
@@ -148,7 +157,7 @@ func Default() Config {
 				Phase: Budget{Calls: 25, Tokens: 250_000, CostUSD: 2, Wall: 15 * time.Minute},
 			},
 		},
-		Phases: Phases{Testgen: Testgen{Unit: true}},
+		Phases: Phases{Testgen: Testgen{Unit: true}, Deploy: Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}},
 		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
 		Run:    Run{Timeout: 30 * time.Minute},
 	}

@@ -39,6 +39,9 @@ type Env struct {
 	// Cleanup registers work the runner does at the end of the run, in
 	// reverse order, with a fresh context, whatever happened (Ctrl-C too).
 	Cleanup func(name string, fn func(context.Context) error)
+	// Notice tells the user something now (how to reach a kept service);
+	// it may be nil.
+	Notice func(format string, args ...any)
 }
 
 // ToolUse is one invocation of a tool.

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
 	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
@@ -28,6 +29,8 @@ func Phases() []Phase {
 		Step(phase.Scaffold, buildScaffold, scaffold.Run, func(s *State, o scaffold.Output) { s.Scaffold = &o }),
 		// Acceptance tests from the spec's examples; validated unit tests from the testgen role.
 		Step(phase.Testgen, buildTestgen, testgen.Run, func(s *State, o testgen.Output) { s.Testgen = &o }),
+		// The image, the compose project on its own network, the health gate.
+		Step(phase.Deploy, buildDeploy, deploy.Run, func(s *State, o deploy.Output) { s.Deploy = &o }),
 		// Render report.md and the recommendations from everything recorded.
 		Step(phase.Report, buildReport, report.Run, func(s *State, o report.Output) { s.Report = &o }).Always(),
 	}
@@ -69,6 +72,12 @@ func sources(dir string) ([]testgen.Source, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+func buildDeploy(s *State) (deploy.Input, error) {
+	c := s.Config
+	return deploy.Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.Run.ID, Compose: c.Phases.Deploy.Compose,
+		DockerHost: c.Docker.Host, Keep: c.Docker.Keep, HealthTimeout: c.Phases.Deploy.HealthTimeout, Environ: s.Environ}, nil
 }
 
 func buildReport(s *State) (report.Input, error) {

@@ -106,6 +106,9 @@ func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
 		Art: sub, Top: s.Run.Sub(".", p.Name, span), Log: log, Now: r.Now, Tools: s,
 		Cleanup: s.addCleanup,
 	}
+	if n, ok := r.Observer.(interface{ Info(string, ...any) }); ok {
+		env.Notice = n.Info
+	}
 	if s.Roles != nil {
 		env.LLM = &llm.Session{Roles: s.Roles, Art: sub, Phase: p.Name, Meter: s.Roles.PhaseMeter(p.Name),
 			OnExchange: func(x llm.Exchange) { s.Record(toolUse(r.Now(), p.Name, x)) }}

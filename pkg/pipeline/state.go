@@ -7,6 +7,7 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
@@ -23,6 +24,7 @@ type State struct {
 	Workdir   string
 	Run       *artifact.Run
 	Offline   bool
+	Environ   []string // the process environment, for the compose file's interpolation
 	StartedAt time.Time
 	Roles     *roles.Router // nil when no phase needs a model
 
@@ -32,6 +34,7 @@ type State struct {
 
 	Scaffold *scaffold.Output
 	Testgen  *testgen.Output
+	Deploy   *deploy.Output
 	Report   *report.Output
 
 	failed, partial bool

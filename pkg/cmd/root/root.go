@@ -8,6 +8,7 @@ import (
 	auditcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/audit"
 	configcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/config"
 	doctorcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/doctor"
+	downcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/down"
 	runcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/run"
 	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	schemacmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/schema"
@@ -43,6 +44,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		runscmd.NewCmdRuns(f, nil),
 		showcmd.NewCmdShow(f, nil),
 		auditcmd.NewCmdAudit(f, nil),
+		downcmd.NewCmdDown(f, nil),
 		schemacmd.NewCmdSchema(f),
 		configcmd.NewCmdConfig(f, nil),
 		doctorcmd.NewCmdDoctor(f, nil),

@@ -163,7 +163,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return early(opts, started, artifacts, failure.ConfigError, err)
 	}
-	st := &pipeline.State{Config: cfg, Workdir: workdir, Run: run, Offline: cfg.LLM.Mode == llm.ModeReplay, StartedAt: started,
+	st := &pipeline.State{Config: cfg, Workdir: workdir, Run: run, Offline: cfg.LLM.Mode == llm.ModeReplay, StartedAt: started, Environ: f.Environ(),
 		Roles: roles.New(cfg.LLM, workdir, red, f.HTTPClient(), f.Getenv, f.Now)}
 	if _, err := run.WriteJSON("", "", artifact.RunFile, runJSON(ctx, opts, cfg, st, cfgPath)); err != nil {
 		_ = run.Close()

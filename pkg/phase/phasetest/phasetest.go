@@ -52,8 +52,44 @@ type Harness struct {
 	Log     *bytes.Buffer
 	Workdir string
 
-	mu    sync.Mutex
-	tools []phase.ToolUse
+	mu       sync.Mutex
+	tools    []phase.ToolUse
+	cleanups []func(context.Context) error
+}
+
+// Cleanup runs the cleanups the phase registered, last first, as the
+// runner does at the end of a run.
+func (h *Harness) Cleanup(t testing.TB) {
+	t.Helper()
+	h.mu.Lock()
+	cs := h.cleanups
+	h.cleanups = nil
+	h.mu.Unlock()
+	for i := len(cs) - 1; i >= 0; i-- {
+		if err := cs[i](context.Background()); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	}
+}
+
+// Bare returns a harness for a phase that asks no model.
+func Bare(t testing.TB, name string) *Harness {
+	t.Helper()
+	run, err := artifact.Create(t.TempDir(), "run1", strings.Repeat("a", 32), redact.New(), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { run.Close() })
+	h := &Harness{Run: run, Log: &bytes.Buffer{}, Workdir: t.TempDir()}
+	sub := run.Sub("01-"+name, name, "span")
+	h.Env = phase.Env{Art: sub, Top: run.Sub(".", name, "span"), Log: h.Log, Now: time.Now, Tools: h, Cleanup: h.addCleanup}
+	return h
+}
+
+func (h *Harness) addCleanup(_ string, fn func(context.Context) error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.cleanups = append(h.cleanups, fn)
 }
 
 // Record implements phase.ToolRecorder.
@@ -104,7 +140,7 @@ func New(t testing.TB, name string, cfg *config.Config, override func(prompt str
 	h := &Harness{Run: run, Server: srv, Log: &bytes.Buffer{}, Workdir: t.TempDir()}
 	sub := run.Sub("01-"+name, name, "span")
 	h.Env = phase.Env{Art: sub, Top: run.Sub(".", name, "span"), Log: h.Log, Now: time.Now, Tools: h,
-		Cleanup: func(string, func(context.Context) error) {},
+		Cleanup: h.addCleanup,
 		LLM:     &llm.Session{Roles: router, Art: sub, Phase: name, Meter: router.PhaseMeter(name)}}
 	return h
 }

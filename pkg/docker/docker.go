@@ -1,0 +1,266 @@
+// Package docker is orchestrate's use of the Docker Engine through the
+// Go SDK (github.com/moby/moby/client): connecting with API version
+// negotiation, building images from a minimal context, and finding and
+// removing by label everything a run created. Every object orchestrate
+// creates carries the labels below, so cleanup never depends on memory.
+package docker
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/jsonstream"
+	"github.com/moby/moby/client"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+)
+
+// Labels on every object orchestrate creates.
+const (
+	LabelManaged = "dev.orchestrate.managed" // "true"
+	LabelRun     = "dev.orchestrate.run"     // the run id
+	LabelService = "dev.orchestrate.service" // the compose service
+)
+
+// Engine is a connection to a Docker daemon.
+type Engine struct {
+	C       *client.Client
+	Host    string
+	Version string // the daemon's
+	API     string // negotiated
+}
+
+// Connect reaches the daemon at host (empty: DOCKER_HOST, else the local
+// socket) and negotiates the API version. An unreachable daemon is a
+// docker_unavailable failure that leaves the run partial.
+func Connect(ctx context.Context, host string) (*Engine, error) {
+	opts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
+	if host != "" {
+		opts = append(opts, client.WithHost(host))
+	}
+	c, err := client.New(opts...)
+	if err != nil {
+		return nil, unavailable(host, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := c.Ping(pctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		c.Close()
+		return nil, unavailable(c.DaemonHost(), err)
+	}
+	e := &Engine{C: c, Host: c.DaemonHost(), API: c.ClientVersion()}
+	if v, err := c.ServerVersion(pctx, client.ServerVersionOptions{}); err == nil {
+		e.Version = v.Version
+	}
+	return e, nil
+}
+
+func unavailable(host string, err error) error {
+	if host == "" {
+		host = "the default socket"
+	}
+	return &failure.Error{Class: failure.DockerUnavailable, Partial: true, Err: err,
+		Message: fmt.Sprintf("cannot reach the Docker daemon at %s: start Docker (e.g. `sudo systemctl start docker`), set DOCKER_HOST or docker.host, or skip the phases that need it with --skip deploy,test", host)}
+}
+
+// Close closes the connection.
+func (e *Engine) Close() error { return e.C.Close() }
+
+// Labels returns the labels of an object of run (service may be empty).
+func Labels(run, service string) map[string]string {
+	l := map[string]string{LabelManaged: "true", LabelRun: run}
+	if service != "" {
+		l[LabelService] = service
+	}
+	return l
+}
+
+// Context builds a tar build context holding exactly files: name in the
+// context -> path on disk.
+func Context(files map[string]string) (io.Reader, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b, err := os.ReadFile(files[name])
+		if err != nil {
+			return nil, fmt.Errorf("build context: %w", err)
+		}
+		fi, err := os.Stat(files[name])
+		if err != nil {
+			return nil, err
+		}
+		hdr := &tar.Header{Name: filepath.ToSlash(name), Mode: int64(fi.Mode().Perm()), Size: int64(len(b)), ModTime: time.Unix(0, 0)}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(b); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	return &buf, nil
+}
+
+// BuildError is a failing build step.
+type BuildError struct {
+	Step   string // "Step 3/6 : COPY missing /x", when the daemon said
+	Output string
+	Err    string
+}
+
+func (e *BuildError) Error() string {
+	if e.Step != "" {
+		return fmt.Sprintf("%s: %s", e.Step, e.Err)
+	}
+	return e.Err
+}
+
+// Build builds an image from ctxTar, streaming the daemon's output to log,
+// and returns its id. A failing step is an image_build_failed failure.
+func (e *Engine) Build(ctx context.Context, ctxTar io.Reader, dockerfile string, tags []string, labels map[string]string, log io.Writer) (string, error) {
+	res, err := e.C.ImageBuild(ctx, ctxTar, client.ImageBuildOptions{Tags: tags, Dockerfile: dockerfile, Labels: labels, Remove: true, ForceRemove: true})
+	if err != nil {
+		return "", failure.Wrap(failure.ImageBuildFailed, err, "start the image build")
+	}
+	defer res.Body.Close()
+	var out strings.Builder
+	var step, id string
+	var layers []string // intermediate images: unlabelled, so removed here when the build fails
+	built := false
+	defer func() {
+		for i := len(layers) - 1; i >= 0 && !built; i-- {
+			_, _ = e.C.ImageRemove(context.WithoutCancel(ctx), layers[i], client.ImageRemoveOptions{PruneChildren: true})
+		}
+	}()
+	dec := json.NewDecoder(res.Body)
+	for {
+		var m jsonstream.Message
+		if err := dec.Decode(&m); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return "", failure.Wrap(failure.ImageBuildFailed, err, "read the build output")
+		}
+		if m.Stream != "" {
+			out.WriteString(m.Stream)
+			_, _ = io.WriteString(log, m.Stream)
+			if s := strings.TrimSpace(m.Stream); strings.HasPrefix(s, "Step ") {
+				step = s
+			} else if l, ok := strings.CutPrefix(s, "---> "); ok && layerRe.MatchString(l) {
+				layers = append(layers, l)
+			}
+		}
+		if m.Aux != nil {
+			var aux struct{ ID string }
+			if json.Unmarshal(*m.Aux, &aux) == nil && aux.ID != "" {
+				id = aux.ID
+			}
+		}
+		if m.Error != nil {
+			fmt.Fprintf(log, "ERROR: %s\n", m.Error.Message)
+			be := &BuildError{Step: step, Output: out.String(), Err: m.Error.Message}
+			return "", &failure.Error{Class: failure.ImageBuildFailed, Message: "the image build failed at " + be.Error(), Err: be}
+		}
+	}
+	built = true
+	if id == "" && len(tags) > 0 {
+		if ii, err := e.C.ImageInspect(ctx, tags[0]); err == nil {
+			id = ii.ID
+		}
+	}
+	return id, nil
+}
+
+var layerRe = regexp.MustCompile(`^[0-9a-f]{12}$`)
+
+// Logs returns the last tail lines of a container's output ("all" for
+// everything), stdout and stderr interleaved as written.
+func (e *Engine) Logs(ctx context.Context, id, tail string) (string, error) {
+	r, err := e.C.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: tail, Timestamps: true})
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	var out bytes.Buffer
+	if _, err := stdcopy.StdCopy(&out, &out, r); err != nil {
+		return out.String(), err
+	}
+	return out.String(), nil
+}
+
+// Removed is what Down removed.
+type Removed struct {
+	Containers []string `json:"containers"`
+	Networks   []string `json:"networks"`
+	Images     []string `json:"images"`
+}
+
+// Down removes every container, network and image labelled with run (all
+// of orchestrate's when run is empty). It goes on after an error and
+// returns the first.
+func (e *Engine) Down(ctx context.Context, run string) (Removed, error) {
+	f := client.Filters{}.Add("label", LabelManaged+"=true")
+	if run != "" {
+		f.Add("label", LabelRun+"="+run)
+	}
+	var rm Removed
+	var first error
+	keep := func(err error) {
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	cs, err := e.C.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	keep(err)
+	for _, c := range cs.Items {
+		_, err := e.C.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		if err == nil {
+			rm.Containers = append(rm.Containers, strings.TrimPrefix(firstOr(c.Names, c.ID), "/"))
+		}
+		keep(err)
+	}
+	ns, err := e.C.NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	keep(err)
+	for _, n := range ns.Items {
+		_, err := e.C.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{})
+		if err == nil {
+			rm.Networks = append(rm.Networks, n.Name)
+		}
+		keep(err)
+	}
+	is, err := e.C.ImageList(ctx, client.ImageListOptions{Filters: f})
+	keep(err)
+	for _, im := range is.Items {
+		_, err := e.C.ImageRemove(ctx, im.ID, client.ImageRemoveOptions{Force: true, PruneChildren: true})
+		if err == nil {
+			rm.Images = append(rm.Images, firstOr(im.RepoTags, im.ID))
+		}
+		keep(err)
+	}
+	return rm, first
+}
+
+func firstOr(s []string, def string) string {
+	if len(s) > 0 {
+		return s[0]
+	}
+	return def
+}
