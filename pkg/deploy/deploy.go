@@ -214,7 +214,7 @@ func (d *deployer) run(ctx context.Context) error {
 	}
 	defer os.RemoveAll(tmp)
 	g := in.Go
-	g.Environ = append(append([]string(nil), osEnviron(g)...), "GOOS=linux", "GOARCH="+runtime.GOARCH)
+	g.Extra = append(append([]string(nil), g.Extra...), "GOOS=linux", "GOARCH="+runtime.GOARCH)
 	if g.Log == nil {
 		g.Log = d.env.Log
 	}
@@ -502,11 +502,4 @@ func since(t time.Time) float64 { return float64(time.Since(t).Milliseconds()) /
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
-}
-
-func osEnviron(g gotool.Go) []string {
-	if g.Environ != nil {
-		return g.Environ
-	}
-	return os.Environ()
 }

@@ -22,6 +22,7 @@ import (
 type Go struct {
 	Bin     string   // default "go" on PATH
 	Environ []string // the base environment; default os.Environ()
+	Extra   []string // added after the base (GOOS=linux for an image's binary)
 	Log     io.Writer
 }
 
@@ -57,7 +58,7 @@ func (g Go) Run(ctx context.Context, dir string, args ...string) (Result, error)
 	}
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Dir = dir
-	cmd.Env = append(append([]string(nil), env...), Pinned...)
+	cmd.Env = append(append(append([]string(nil), env...), g.Extra...), Pinned...)
 	cmd.WaitDelay = 5 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -126,21 +126,14 @@ func New(t testing.TB, name string, cfg *config.Config, override func(prompt str
 	}
 	lc.Roles = roleMap
 	lc.Retry = config.Retry{Attempts: 1}
-	run, err := artifact.Create(t.TempDir(), "run1", strings.Repeat("a", 32), redact.New(), time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { run.Close() })
 	router := roles.New(lc, t.TempDir(), redact.New(), hs.Client(), func(k string) string {
 		if k == "TEST_KEY" {
 			return "test-key"
 		}
 		return ""
 	}, time.Now)
-	h := &Harness{Run: run, Server: srv, Log: &bytes.Buffer{}, Workdir: t.TempDir()}
-	sub := run.Sub("01-"+name, name, "span")
-	h.Env = phase.Env{Art: sub, Top: run.Sub(".", name, "span"), Log: h.Log, Now: time.Now, Tools: h,
-		Cleanup: h.addCleanup,
-		LLM:     &llm.Session{Roles: router, Art: sub, Phase: name, Meter: router.PhaseMeter(name)}}
+	h := Bare(t, name)
+	h.Server = srv
+	h.Env.LLM = &llm.Session{Roles: router, Art: h.Env.Art, Phase: name, Meter: router.PhaseMeter(name)}
 	return h
 }
