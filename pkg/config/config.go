@@ -92,7 +92,30 @@ type Retry struct {
 type Phases struct {
 	Scaffold Scaffold `yaml:"scaffold" json:"scaffold"`
 	Testgen  Testgen  `yaml:"testgen" json:"testgen"`
+	Lint     Lint     `yaml:"lint" json:"lint"`
 	Deploy   Deploy   `yaml:"deploy" json:"deploy"`
+}
+
+// Lint settings.
+type Lint struct {
+	// Checks selects analyzers: groups (vet, staticcheck, simple,
+	// stylecheck, unused, modernize), names (printf, SA4006), patterns
+	// (SA4*), "all"; "-" removes. Empty: the defaults.
+	Checks []string `yaml:"checks" json:"checks"`
+	// FailOn names analyzers, groups or "any" whose remaining findings
+	// fail the phase. Empty: findings are reported, never fatal.
+	FailOn []string `yaml:"fail_on" json:"fail_on"`
+	// MaxPasses bounds the deterministic fix passes.
+	MaxPasses int `yaml:"max_passes" json:"max_passes"`
+	// ModelFixes bounds the findings sent to the fixer role per run; 0
+	// turns model fixes off.
+	ModelFixes int `yaml:"model_fixes" json:"model_fixes"`
+	// Golangci: "auto" runs golangci-lint when a module configures it and
+	// it is on PATH; "off" never.
+	Golangci string `yaml:"golangci" json:"golangci"`
+	// FixesFile is where applied fixes are explained, relative to the
+	// workdir; empty turns it off.
+	FixesFile string `yaml:"fixes_file" json:"fixes_file"`
 }
 
 // Deploy settings.
@@ -157,7 +180,9 @@ func Default() Config {
 				Phase: Budget{Calls: 25, Tokens: 250_000, CostUSD: 2, Wall: 15 * time.Minute},
 			},
 		},
-		Phases: Phases{Testgen: Testgen{Unit: true}, Deploy: Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}},
+		Phases: Phases{Testgen: Testgen{Unit: true},
+			Lint:   Lint{MaxPasses: 5, ModelFixes: 10, Golangci: "auto", FixesFile: "FIXES.md"},
+			Deploy: Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}},
 		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
 		Run:    Run{Timeout: 30 * time.Minute},
 	}
@@ -200,6 +225,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Run.Timeout < 0 {
 		return &KeyError{Key: "run.timeout", Msg: "must not be negative"}
+	}
+	switch c.Phases.Lint.Golangci {
+	case "auto", "off":
+	default:
+		return &KeyError{Key: "phases.lint.golangci", Msg: fmt.Sprintf("%q must be auto or off", c.Phases.Lint.Golangci)}
+	}
+	if c.Phases.Lint.MaxPasses < 1 || c.Phases.Lint.ModelFixes < 0 {
+		return &KeyError{Key: "phases.lint", Msg: "max_passes must be at least 1 and model_fixes at least 0"}
 	}
 	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
 		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}

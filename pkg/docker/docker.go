@@ -46,7 +46,7 @@ type Engine struct {
 // socket) and negotiates the API version. An unreachable daemon is a
 // docker_unavailable failure that leaves the run partial.
 func Connect(ctx context.Context, host string) (*Engine, error) {
-	opts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
+	opts := []client.Opt{client.FromEnv} // API-version negotiation is on by default
 	if host != "" {
 		opts = append(opts, client.WithHost(host))
 	}

@@ -84,6 +84,15 @@ type Session struct {
 	mu   sync.Mutex
 	n    int
 	last string
+	ex   Exchange
+}
+
+// LastExchange is the latest exchange: its model, prompt and response
+// files (Files[0], Files[1]).
+func (s *Session) LastExchange() Exchange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ex
 }
 
 // Last is the response file of the latest exchange, relative to the run
@@ -234,6 +243,7 @@ func (s *Session) keep(a Ask, req Request, rc RoleInfo, resp Response, err error
 	ex.Files = []string{s.Art.Rel(base + ".prompt.md"), s.Art.Rel(base + ".response.txt")}
 	s.mu.Lock()
 	s.last = ex.Files[1]
+	s.ex = *ex
 	s.mu.Unlock()
 	s.writeMeta(ex)
 	if s.OnExchange != nil {

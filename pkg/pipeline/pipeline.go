@@ -9,14 +9,19 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/change"
 	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
 	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
+	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
 )
 
@@ -29,6 +34,8 @@ func Phases() []Phase {
 		Step(phase.Scaffold, buildScaffold, scaffold.Run, func(s *State, o scaffold.Output) { s.Scaffold = &o }),
 		// Acceptance tests from the spec's examples; validated unit tests from the testgen role.
 		Step(phase.Testgen, buildTestgen, testgen.Run, func(s *State, o testgen.Output) { s.Testgen = &o }),
+		// gofmt, goimports, vet and staticcheck with their fixes, then the fixer role; every fix verified.
+		Step(phase.Lint, buildLint, lint.Run, keepLint),
 		// The image, the compose project on its own network, the health gate.
 		Step(phase.Deploy, buildDeploy, deploy.Run, func(s *State, o deploy.Output) { s.Deploy = &o }),
 		// Render report.md and the recommendations from everything recorded.
@@ -72,6 +79,44 @@ func sources(dir string) ([]testgen.Source, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+func buildLint(s *State) (lint.Input, error) {
+	c := s.Config
+	l := c.Phases.Lint
+	e2e := path.Join(c.Service.TestsDir, "e2e")
+	return lint.Input{Workdir: s.Workdir, Checks: l.Checks, FailOn: l.FailOn, MaxPasses: l.MaxPasses, MaxModel: l.ModelFixes,
+		Golangci: l.Golangci, FixesFile: l.FixesFile, Environ: s.Environ,
+		Modules: []lint.Module{
+			{Dir: c.Service.Dir, Fix: true},
+			{Dir: c.Service.TestsDir, Why: "the acceptance tests are derived from the spec; findings there are fixed in the templates or the spec, never automatically"},
+		},
+		Policy: change.Policy{MaxLines: c.Policy.MaxLinesPerPatch, Protected: []string{e2e}},
+	}, nil
+}
+
+// keepLint keeps the output and reports what is left: remaining findings
+// do not change the run's status (phases.lint.fail_on does, through the
+// phase's error), a failed fixer role is noted.
+func keepLint(s *State, o lint.Output) {
+	s.Lint = &o
+	if len(o.FailedOn) > 0 {
+		return
+	}
+	const most = 10
+	for i, f := range o.Remaining {
+		if i == most {
+			s.Note(summary.Failure{Phase: phase.Lint, Class: string(failure.LintFindings),
+				Message: fmt.Sprintf("%d more lint finding(s)", len(o.Remaining)-most), Where: o.Evidence.FindingsAfter})
+			break
+		}
+		s.Note(summary.Failure{Phase: phase.Lint, Class: string(failure.LintFindings),
+			Message: fmt.Sprintf("%s: %s", f.Analyzer, f.Message), Where: fmt.Sprintf("%s:%d", f.File, f.Line)})
+	}
+	if o.ModelErr != "" {
+		s.Note(summary.Failure{Phase: phase.Lint, Class: string(failure.LLMError),
+			Message: "the fixer role failed, findings were left unfixed: " + o.ModelErr})
+	}
 }
 
 func buildDeploy(s *State) (deploy.Input, error) {

@@ -69,6 +69,7 @@ func statuses(s *summary.Summary) string {
 func TestPanicBecomesFailureWithStack(t *testing.T) {
 	s := newState(t)
 	r := &Runner{Now: time.Now, Phases: []Phase{
+		//lint:ignore SA5000 the phase must panic
 		fake("scaffold", func(context.Context) error { var m map[string]int; m["x"] = 1; return nil }),
 		fake("lint", func(context.Context) error { return nil }),
 		fake("report", func(context.Context) error { return nil }).Always(),

@@ -8,6 +8,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
+	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
@@ -34,6 +35,7 @@ type State struct {
 
 	Scaffold *scaffold.Output
 	Testgen  *testgen.Output
+	Lint     *lint.Output
 	Deploy   *deploy.Output
 	Report   *report.Output
 

@@ -282,3 +282,19 @@ func (d Dir) Owned() (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// Follow records a change another phase made to a generated file (a lint
+// fix), so the next run does not take it for a hand edit. A file already
+// edited by hand, or not generated, is left as it is: it stays the user's.
+func (d Dir) Follow(p string, before, after []byte) error {
+	sums, err := d.readSums()
+	if err != nil {
+		return err
+	}
+	e, ok := sums[p]
+	if !ok || e.sum != hash(before) || after == nil {
+		return nil
+	}
+	sums[p] = entry{sum: hash(after), phase: e.phase}
+	return d.writeSums(sums)
+}

@@ -80,3 +80,34 @@ func TestBrokenManifestSaysWhatToDo(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestFollowKeepsLintFixesGenerated(t *testing.T) {
+	d := Dir{Workdir: t.TempDir(), Rel: "service", Phase: "scaffold"}
+	if _, err := d.Write([]File{{Path: "a.go", Content: []byte("v1\n")}, {Path: "b.go", Content: []byte("v1\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	// a.go is fixed by the lint phase; b.go is edited by hand, then fixed.
+	if err := os.WriteFile(filepath.Join(d.Abs(), "a.go"), []byte("fixed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Follow("a.go", []byte("v1\n"), []byte("fixed\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(d.Abs(), "b.go"), []byte("fixed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Follow("b.go", []byte("by hand\n"), []byte("fixed\n")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Write([]File{{Path: "a.go", Content: []byte("v2\n")}, {Path: "b.go", Content: []byte("v2\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range res.Changes {
+		got[c.Path] = c.Status
+	}
+	if got["service/a.go"] != Updated || got["service/b.go"] != Kept {
+		t.Errorf("after lint fixes: %v", got)
+	}
+}

@@ -50,6 +50,7 @@ func (r rawSchema) MarshalJSON() ([]byte, error) { return r, nil }
 
 // Complete implements llm.Client.
 func (p *Provider) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
+	//lint:ignore SA1019 max_tokens is what OpenAI-compatible servers (vLLM, llama.cpp, LM Studio) understand; max_completion_tokens is OpenAI's alone
 	cr := goopenai.ChatCompletionRequest{Model: req.Model, MaxTokens: req.MaxTokens, Seed: req.Seed}
 	for _, m := range req.Messages {
 		cr.Messages = append(cr.Messages, goopenai.ChatCompletionMessage{Role: m.Role, Content: m.Content})

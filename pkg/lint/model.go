@@ -1,0 +1,228 @@
+package lint
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"strings"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/change"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
+	"github.com/orchestrate-dev/orchestrate/prompts"
+)
+
+// FixAnswer is the fixer role's answer: exact edits, or a reason a human
+// must decide.
+type FixAnswer struct {
+	Edits      []change.Edit `json:"edits"`
+	Reason     string        `json:"reason"`
+	Safe       string        `json:"safe,omitempty"`
+	NeedsHuman bool          `json:"needs_human,omitempty"`
+}
+
+// FixSchema is the JSON Schema of FixAnswer.
+var FixSchema = json.RawMessage(`{
+  "type": "object",
+  "required": ["edits", "reason"],
+  "properties": {
+    "edits": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": ["path", "old", "new"],
+        "properties": {
+          "path": {"type": "string", "minLength": 1},
+          "old": {"type": "string", "minLength": 1},
+          "new": {"type": "string"}
+        }
+      }
+    },
+    "reason": {"type": "string"},
+    "safe": {"type": "string"},
+    "needs_human": {"type": "boolean"}
+  }
+}`)
+
+// model sends what the analyzers could not fix to the fixer role, one
+// place (file and line) at a time, at most MaxModel places per run.
+func (r *runner) model(ctx context.Context, m Module, dir string, cur snapshot, pol change.Policy) (snapshot, error) {
+	if r.in.MaxModel <= 0 || r.out.ModelErr != "" {
+		return cur, nil
+	}
+	if r.env.LLM == nil {
+		if len(cur.all()) > 0 {
+			fmt.Fprintf(r.env.Log, "%s: %d finding(s) left and no %s role configured: they are reported, not fixed\n", m.Dir, len(cur.all()), Role)
+		}
+		return cur, nil
+	}
+	pt, err := prompts.Load("lint.fix")
+	if err != nil {
+		return cur, err
+	}
+	tried := map[string]bool{}
+	for {
+		if r.asked >= r.in.MaxModel {
+			if n := len(cur.all()); n > 0 {
+				fmt.Fprintf(r.env.Log, "%s: %d finding(s) left; phases.lint.model_fixes (%d) reached\n", m.Dir, n, r.in.MaxModel)
+			}
+			return cur, nil
+		}
+		group := nextPlace(cur.all(), tried)
+		if len(group) == 0 {
+			return cur, nil
+		}
+		first := group[0]
+		tried[place(first)] = true
+		ctxt, err := context4(first.abs, first.Line)
+		if err != nil {
+			fmt.Fprintf(r.env.Log, "%s: no context for %s: %v\n", m.Dir, first, err)
+			continue
+		}
+		prompt, err := pt.Render(map[string]any{"Path": first.File, "Findings": group, "Line": first.Line,
+			"Imports": ctxt.imports, "Decl": ctxt.decl, "From": ctxt.from, "To": ctxt.to})
+		if err != nil {
+			return cur, err
+		}
+		r.asked++
+		var ans FixAnswer
+		err = r.env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: prompt, Schema: FixSchema, SchemaName: "fix"}, &ans)
+		ex := r.env.LLM.LastExchange()
+		var promptFile, resp string
+		if len(ex.Files) == 2 {
+			promptFile, resp = ex.Files[0], ex.Files[1]
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return cur, ctx.Err()
+			}
+			r.out.ModelErr = err.Error()
+			fmt.Fprintf(r.env.Log, "%s: the %s role failed (%v); the findings left are reported, not fixed\n", m.Dir, Role, err)
+			return cur, nil
+		}
+		model := ex.ModelSeen
+		if model == "" {
+			model = ex.Model
+		}
+		fixer := "model " + model + " (" + Role + " role)"
+		if ans.NeedsHuman || len(ans.Edits) == 0 {
+			r.reject(m, first, "model", fixer, Declined, "the model says a human must decide: "+ans.Reason, change.Set{}, cur.counts(), cur.counts(), promptFile, resp)
+			continue
+		}
+		set, err := change.Build(r.in.Workdir, ans.Edits, nil)
+		if err != nil {
+			r.reject(m, first, "model", fixer, Invalid, "the answer's edits do not apply: "+err.Error(), change.Set{}, cur.counts(), cur.counts(), promptFile, resp)
+			continue
+		}
+		if refusals := pol.Check(set); len(refusals) > 0 {
+			r.reject(m, first, "model", fixer, Refused, refusalText(refusals)+"; kept as a proposal for a human", set, cur.counts(), cur.counts(), promptFile, resp)
+			continue
+		}
+		if err := r.apply(set); err != nil {
+			return cur, err
+		}
+		next, err := r.analyze(ctx, dir)
+		if err != nil {
+			return cur, err
+		}
+		if next.better(cur) && gone([]Finding{first}, cur, next) {
+			safe := strings.TrimSpace(ans.Safe)
+			if safe == "" {
+				safe = strings.TrimSpace(ans.Reason)
+			}
+			r.applied(m, first, "model", fixer, safe+" Verified: the module and its tests type-check and the finding is gone.", set, cur.counts(), next.counts(), promptFile, resp)
+			fmt.Fprintf(r.env.Log, "%s: model fix for %s kept: %d -> %d finding(s)\n", m.Dir, first, len(cur.all()), len(next.all()))
+			cur = next
+			continue
+		}
+		if err := set.Revert(r.in.Workdir); err != nil {
+			return cur, err
+		}
+		r.reject(m, first, "model", fixer, Reverted, verifyText(cur, next), set, cur.counts(), next.counts(), promptFile, resp)
+	}
+}
+
+func place(f Finding) string { return fmt.Sprintf("%s:%d", f.File, f.Line) }
+
+// nextPlace is the first place (file and line) not tried yet, with every
+// finding there: two analyzers often report the same problem.
+func nextPlace(all []Finding, tried map[string]bool) []Finding {
+	var out []Finding
+	for _, f := range all {
+		if f.Source == "golangci-lint" || f.abs == "" || f.Line == 0 {
+			continue
+		}
+		if tried[place(f)] {
+			continue
+		}
+		if len(out) > 0 && place(f) != place(out[0]) {
+			break
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+type snippet struct {
+	imports  string
+	decl     string
+	from, to int
+}
+
+// context4 is what the fixer sees of a file: its import block and the
+// declaration around the line (or twenty lines around it, outside any).
+func context4(abs string, line int) (snippet, error) {
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		return snippet{}, err
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	cut := func(from, to int) string {
+		from, to = max(from, 1), min(to, len(lines))
+		return strings.Join(lines[from-1:to], "")
+	}
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, abs, src, parser.ParseComments|parser.AllErrors)
+	var sn snippet
+	if file != nil {
+		for _, d := range file.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+				sn.imports += cut(fset.Position(g.Pos()).Line, fset.Position(g.End()).Line)
+			}
+			from, to := fset.Position(d.Pos()).Line, fset.Position(d.End()).Line
+			if doc := docOf(d); doc != nil {
+				from = fset.Position(doc.Pos()).Line
+			}
+			if line >= from && line <= to && sn.decl == "" {
+				sn.decl, sn.from, sn.to = cut(from, to), from, min(to, len(lines))
+			}
+		}
+	}
+	if sn.imports == "" {
+		sn.imports = "// no imports\n"
+	}
+	if sn.decl == "" {
+		sn.from, sn.to = max(line-10, 1), min(line+10, len(lines))
+		sn.decl = cut(sn.from, sn.to)
+	}
+	if !strings.HasSuffix(sn.decl, "\n") {
+		sn.decl += "\n"
+	}
+	if file == nil && err != nil {
+		return sn, nil
+	}
+	return sn, nil
+}
+
+func docOf(d ast.Decl) *ast.CommentGroup {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		return d.Doc
+	case *ast.GenDecl:
+		return d.Doc
+	}
+	return nil
+}
