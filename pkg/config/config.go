@@ -94,6 +94,15 @@ type Phases struct {
 	Testgen  Testgen  `yaml:"testgen" json:"testgen"`
 	Lint     Lint     `yaml:"lint" json:"lint"`
 	Deploy   Deploy   `yaml:"deploy" json:"deploy"`
+	Test     Test     `yaml:"test" json:"test"`
+}
+
+// Test settings.
+type Test struct {
+	// MaxIterations bounds the remediation rounds.
+	MaxIterations int `yaml:"max_iterations" json:"max_iterations"`
+	// Inject plants a known fault before the tests run (--inject).
+	Inject string `yaml:"inject" json:"inject"`
 }
 
 // Lint settings.
@@ -182,6 +191,7 @@ func Default() Config {
 		},
 		Phases: Phases{Testgen: Testgen{Unit: true},
 			Lint:   Lint{MaxPasses: 5, ModelFixes: 10, Golangci: "auto", FixesFile: "FIXES.md"},
+			Test:   Test{MaxIterations: 3},
 			Deploy: Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}},
 		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
 		Run:    Run{Timeout: 30 * time.Minute},
@@ -233,6 +243,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Phases.Lint.MaxPasses < 1 || c.Phases.Lint.ModelFixes < 0 {
 		return &KeyError{Key: "phases.lint", Msg: "max_passes must be at least 1 and model_fixes at least 0"}
+	}
+	if c.Phases.Test.MaxIterations < 1 {
+		return &KeyError{Key: "phases.test.max_iterations", Msg: "must be at least 1"}
 	}
 	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
 		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}

@@ -137,7 +137,10 @@ func (e *BuildError) Error() string {
 // Build builds an image from ctxTar, streaming the daemon's output to log,
 // and returns its id. A failing step is an image_build_failed failure.
 func (e *Engine) Build(ctx context.Context, ctxTar io.Reader, dockerfile string, tags []string, labels map[string]string, log io.Writer) (string, error) {
-	res, err := e.C.ImageBuild(ctx, ctxTar, client.ImageBuildOptions{Tags: tags, Dockerfile: dockerfile, Labels: labels, Remove: true, ForceRemove: true})
+	res, err := e.C.ImageBuild(ctx, ctxTar, client.ImageBuildOptions{Tags: tags, Dockerfile: dockerfile, Labels: labels, Remove: true, ForceRemove: true,
+		// No layer cache: a concurrent run removing its image (and its parent
+		// layers) must not pull a cached layer from under this build.
+		NoCache: true})
 	if err != nil {
 		return "", failure.Wrap(failure.ImageBuildFailed, err, "start the image build")
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
+	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 )
 
 // Phases is the pipeline, top to bottom. Each entry builds the phase's
@@ -38,6 +39,8 @@ func Phases() []Phase {
 		Step(phase.Lint, buildLint, lint.Run, keepLint),
 		// The image, the compose project on its own network, the health gate.
 		Step(phase.Deploy, buildDeploy, deploy.Run, func(s *State, o deploy.Output) { s.Deploy = &o }),
+		// Unit and acceptance tests, flake re-runs, triage and the remediation loop.
+		Step(phase.Test, buildTest, testrun.Run, keepTest),
 		// Render report.md and the recommendations from everything recorded.
 		Step(phase.Report, buildReport, report.Run, func(s *State, o report.Output) { s.Report = &o }).Always(),
 	}
@@ -123,6 +126,47 @@ func buildDeploy(s *State) (deploy.Input, error) {
 	c := s.Config
 	return deploy.Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.Run.ID, Compose: c.Phases.Deploy.Compose,
 		DockerHost: c.Docker.Host, Keep: c.Docker.Keep, HealthTimeout: c.Phases.Deploy.HealthTimeout, Environ: s.Environ}, nil
+}
+
+func buildTest(s *State) (testrun.Input, error) {
+	c := s.Config
+	din, _ := buildDeploy(s)
+	return testrun.Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.Run.ID, MaxIterations: c.Phases.Test.MaxIterations,
+		Policy: change.Policy{Dirs: []string{c.Service.Dir, c.Service.TestsDir}, Protected: []string{path.Join(c.Service.TestsDir, "e2e")},
+			MaxLines: c.Policy.MaxLinesPerPatch},
+		MaxLinesRun: c.Policy.MaxLinesPerRun, MinConfidence: c.Policy.MinConfidence, Inject: c.Phases.Test.Inject,
+		Deployed: s.Deploy, Deploy: din, Environ: s.Environ}, nil
+}
+
+// keepTest records the final counts and says in the summary what was
+// found and done: failures left fail the run; flakes, remediated failures
+// and proposals for a human are noted.
+func keepTest(s *State, o testrun.Output) {
+	s.Test = &o
+	s.Tests = report.Tests{Passed: o.Final.Passed, Failed: o.Final.Failed, Skipped: o.Final.Skipped}
+	if in := o.Inject; in != nil {
+		s.Note(summary.Failure{Phase: phase.Test, Class: in.Expected,
+			Message: fmt.Sprintf("injected fault %s: %s (--inject)", in.Fault, in.What), Where: in.Patch})
+	}
+	for _, r := range o.Remediations {
+		switch r.Status {
+		case testrun.Applied:
+			s.Note(summary.Failure{Phase: phase.Test, Class: string(r.Failure.Class),
+				Message: fmt.Sprintf("remediated in iteration %d by %s: %s", r.Iteration, r.Fixer, r.RootCause), Where: r.Patch})
+		case testrun.Refused, testrun.Proposal:
+			s.Note(summary.Failure{Phase: phase.Test, Class: string(r.Failure.Class),
+				Message: fmt.Sprintf("a human must decide: %s (%s)", r.Reason, r.Failure.Message), Where: r.Patch})
+		}
+	}
+	for i, f := range o.Remaining {
+		if i > 0 { // the first is the phase's own failure
+			s.Note(summary.Failure{Phase: phase.Test, Class: string(f.Class), Message: f.Message, Where: f.Where()})
+		}
+	}
+	for _, f := range o.Flaky {
+		s.Note(summary.Failure{Phase: phase.Test, Class: string(failure.Flaky),
+			Message: fmt.Sprintf("%s failed, then passed when re-run alone: flaky, reported and not edited", f.Test), Where: f.Rerun})
+	}
 }
 
 func buildReport(s *State) (report.Input, error) {

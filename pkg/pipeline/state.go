@@ -15,6 +15,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
+	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 )
 
 // State is what the run knows: its settings, and each phase's record and
@@ -37,6 +38,7 @@ type State struct {
 	Testgen  *testgen.Output
 	Lint     *lint.Output
 	Deploy   *deploy.Output
+	Test     *testrun.Output
 	Report   *report.Output
 
 	failed, partial bool

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 	"github.com/orchestrate-dev/orchestrate/pkg/ui"
 )
 
@@ -96,6 +98,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	fl.BoolVar(&opts.Offline, "offline", false, "replay recorded model answers only; a cache miss is an error, no network")
 	fl.BoolVar(&opts.Keep, "keep", def.Docker.Keep, "leave the service's containers running at the end")
 	fl.Bool("force", def.Phases.Scaffold.Force, "overwrite generated files that were changed by hand (default: keep them, write the new version beside)")
+	fl.String("inject", "", "plant a known `FAULT` in the service before the test phase, to watch the loop fix it: "+strings.Join(testrun.FaultNames(), ", "))
 	fl.BoolVar(&opts.JSON, "json", false, "print the summary JSON on stdout")
 	fl.StringSliceVar(&opts.Only, "only", nil, "run only these `PHASES` (comma-separated)")
 	fl.StringSliceVar(&opts.Skip, "skip", nil, "skip these `PHASES` (comma-separated)")
@@ -109,6 +112,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		"run.timeout":           fl.Lookup("timeout"),
 		"docker.keep":           fl.Lookup("keep"),
 		"phases.scaffold.force": fl.Lookup("force"),
+		"phases.test.inject":    fl.Lookup("inject"),
 	}
 	return cmd
 }
@@ -151,6 +155,9 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if opts.Offline {
 		cfg.LLM.Mode = llm.ModeReplay
+	}
+	if in := cfg.Phases.Test.Inject; in != "" && !slices.Contains(testrun.FaultNames(), in) {
+		return early(opts, started, artifacts, failure.ConfigError, cmdutil.FlagErrorf(fmt.Errorf("--inject %q: not a known fault; use one of %s", in, strings.Join(testrun.FaultNames(), ", "))))
 	}
 
 	runID := opts.RunID

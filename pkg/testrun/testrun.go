@@ -1,0 +1,524 @@
+// Package testrun is the test phase: it runs the unit tests and the
+// acceptance tests against the deployed service, classifies every failure
+// with the deterministic classifier, re-runs a failing test alone before
+// anyone edits code (pass then fail is flaky: reported, never "fixed"),
+// and remediates in a bounded loop: deterministic fixes first, then the
+// triage role's proposal, each through the change policy, applied,
+// rebuilt, redeployed when the service changed, re-run, and reverted when
+// the failures do not go down. It stops when everything passes, at the
+// iteration limit, when it is stuck, or when the model cannot help.
+package testrun
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/change"
+	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/spec"
+	"github.com/orchestrate-dev/orchestrate/pkg/triage"
+)
+
+// Role is the LLM role that triages failures.
+const Role = "triage"
+
+// Input of the test phase.
+type Input struct {
+	Spec          spec.Service  `json:"spec"`
+	Workdir       string        `json:"-"`
+	RunID         string        `json:"run_id"`
+	MaxIterations int           `json:"max_iterations"`
+	Policy        change.Policy `json:"policy"`
+	MaxLinesRun   int           `json:"max_lines_per_run"`
+	MinConfidence float64       `json:"min_confidence"`
+	// Inject plants a known fault before the first run (see Faults).
+	Inject string `json:"inject,omitempty"`
+	// Deployed is the running service; nil when deploy did not run, and
+	// then the acceptance tests do not either (recorded, not hidden).
+	Deployed *deploy.Output `json:"-"`
+	Deploy   deploy.Input   `json:"-"` // to redeploy after a change to the service
+	Environ  []string       `json:"-"`
+	Go       gotool.Go      `json:"-"`
+}
+
+// Stop reasons.
+const (
+	StopPassed    = "passed"
+	StopFlaky     = "flaky-only"
+	StopLimit     = "iteration-limit"
+	StopStuck     = "stuck"
+	StopNoFix     = "no-fix"
+	StopModel     = "llm-error"
+	StopInterrupt = "interrupted"
+)
+
+// Output of the test phase.
+type Output struct {
+	Inject       *Injection       `json:"inject,omitempty"`
+	Iterations   []Iteration      `json:"iterations"`
+	Final        Counts           `json:"final"`
+	Remaining    []triage.Failure `json:"remaining"`
+	Flaky        []Flake          `json:"flaky,omitempty"`
+	Remediations []Remediation    `json:"remediations"`
+	Stop         string           `json:"stop"`
+	StopDetail   string           `json:"stop_detail"`
+}
+
+// Counts are test counts, leaf tests (a test with subtests counts them).
+type Counts struct {
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+}
+
+// Iteration is one run of the suites and what was done about it.
+type Iteration struct {
+	N        int              `json:"n"`
+	Unit     Suite            `json:"unit"`
+	E2E      Suite            `json:"e2e"`
+	Failures []triage.Failure `json:"failures"`
+	Verdict  string           `json:"verdict,omitempty"` // what the run said of the change before it
+}
+
+// Suite is one `go test -json` run.
+type Suite struct {
+	Ran    bool                `json:"ran"`
+	Why    string              `json:"why,omitempty"` // why it did not run
+	Counts Counts              `json:"counts"`
+	Tests  []gotool.TestResult `json:"tests"`
+	Log    string              `json:"log,omitempty"` // relative to the run directory
+	report gotool.Report
+	dir    string
+}
+
+// Flake is a test that failed, then passed alone.
+type Flake struct {
+	Package   string `json:"package"`
+	Test      string `json:"test"`
+	Signature string `json:"signature"`
+	Rerun     string `json:"rerun_log"`
+}
+
+// Remediation statuses.
+const (
+	Applied  = "applied"
+	Reverted = "reverted"
+	Refused  = "refused"
+	Proposal = "proposal" // below the confidence threshold, or the model asks for a human
+	Invalid  = "invalid"
+)
+
+// Remediation is one proposed change for one failure and its fate.
+type Remediation struct {
+	N           int            `json:"n"`
+	Iteration   int            `json:"iteration"`
+	Failure     triage.Failure `json:"failure"`
+	Kind        string         `json:"kind"` // deterministic or model
+	Fixer       string         `json:"fixer"`
+	Class       string         `json:"class"` // the triage's class (the classifier's for a deterministic fix)
+	RootCause   string         `json:"root_cause"`
+	Confidence  float64        `json:"confidence,omitempty"`
+	TestIsWrong bool           `json:"test_is_wrong,omitempty"`
+	Status      string         `json:"status"`
+	Reason      string         `json:"reason,omitempty"`
+	Files       []string       `json:"files,omitempty"`
+	Lines       int            `json:"lines,omitempty"`
+	Patch       string         `json:"patch,omitempty"`
+	Prompt      string         `json:"prompt,omitempty"`
+	Response    string         `json:"response,omitempty"`
+	Failures    [2]int         `json:"failures"` // before, after (after: -1 until re-run)
+	Redeployed  bool           `json:"redeployed,omitempty"`
+
+	set change.Set
+}
+
+// Run runs the phase.
+func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
+	out := Output{Remediations: []Remediation{}}
+	if in.MaxIterations <= 0 {
+		in.MaxIterations = 3
+	}
+	g := in.Go
+	if g.Log == nil {
+		g.Log = env.Log
+	}
+	if g.Environ == nil {
+		g.Environ = in.Environ
+	}
+	l := &loop{env: env, in: in, g: g, out: &out, tried: map[string]bool{}, seen: map[string]bool{}, flaky: map[string]bool{},
+		deployed: in.Deployed}
+	defer l.restore()
+	if in.Inject != "" {
+		if err := l.inject(ctx); err != nil {
+			return out, err
+		}
+	}
+	err := l.run(ctx)
+	l.finish()
+	if err == nil && len(out.Remaining) > 0 {
+		f := out.Remaining[0]
+		err = &failure.Error{Class: f.Class, Where: f.Where(),
+			Message: fmt.Sprintf("%d failure(s) left when the loop stopped (%s: %s); first: %s", len(out.Remaining), out.Stop, out.StopDetail, f.Message)}
+	}
+	return out, err
+}
+
+type loop struct {
+	env      phase.Env
+	in       Input
+	g        gotool.Go
+	out      *Output
+	deployed *deploy.Output
+	stale    bool            // the service changed since it was deployed
+	tried    map[string]bool // signatures a remediation was tried for
+	seen     map[string]bool // signature sets seen after a change
+	flaky    map[string]bool // package + test
+	lines    int             // changed lines kept so far
+	original map[string][]byte
+	order    []string
+	cleanup  []string
+}
+
+func (l *loop) serviceDir() string {
+	return filepath.Join(l.in.Workdir, filepath.FromSlash(l.in.Spec.Dir))
+}
+func (l *loop) testsDir() string {
+	return filepath.Join(l.in.Workdir, filepath.FromSlash(l.in.Spec.TestsDir))
+}
+
+func (l *loop) run(ctx context.Context) error {
+	var prev *Iteration
+	var pending *Remediation
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			l.stop(StopInterrupt, "the run was cancelled")
+			return err
+		}
+		it, err := l.iteration(ctx, n)
+		if err != nil {
+			return err
+		}
+		reverted := false
+		if pending != nil {
+			pending.Failures[1] = len(it.Failures)
+			if len(it.Failures) < pending.Failures[0] {
+				it.Verdict = fmt.Sprintf("remediation %d kept: %d -> %d failure(s)", pending.N, pending.Failures[0], len(it.Failures))
+				l.keep(pending)
+			} else {
+				it.Verdict = fmt.Sprintf("remediation %d reverted: %d -> %d failure(s)", pending.N, pending.Failures[0], len(it.Failures))
+				if err := l.revert(pending, fmt.Sprintf("the failures did not go down (%d before, %d after)", pending.Failures[0], len(it.Failures))); err != nil {
+					return err
+				}
+				reverted = true
+			}
+			pending = nil
+		}
+		l.out.Iterations = append(l.out.Iterations, it)
+		fmt.Fprintf(l.env.Log, "iteration %d: %d failure(s) %s\n", n, len(it.Failures), it.Verdict)
+		if reverted {
+			it = *prev // the tree is back to what the previous run tested
+		}
+		cur := it
+		prev = &cur
+		if len(it.Failures) == 0 {
+			if len(l.out.Flaky) > 0 {
+				l.stop(StopFlaky, fmt.Sprintf("every failure was flaky (%d): reported, nothing edited", len(l.out.Flaky)))
+			} else {
+				l.stop(StopPassed, "every test passed")
+			}
+			return nil
+		}
+		remediations := 0
+		for _, r := range l.out.Remediations {
+			if r.Status == Applied || r.Status == Reverted {
+				remediations++
+			}
+		}
+		if remediations >= l.in.MaxIterations {
+			l.stop(StopLimit, fmt.Sprintf("%d remediation(s) tried, the limit (phases.test.max_iterations) is %d", remediations, l.in.MaxIterations))
+			return nil
+		}
+		key := sigSet(it.Failures)
+		if l.seen[key] {
+			l.stop(StopStuck, "the same failures came back after a change: "+key)
+			return nil
+		}
+		var err2 error
+		pending, err2 = l.remediate(ctx, n, it.Failures)
+		if err2 != nil {
+			return err2
+		}
+		if pending == nil {
+			if l.out.Stop == "" {
+				l.stop(StopNoFix, "no fix could be tried for the failures left; the proposals are kept for a human")
+			}
+			return nil
+		}
+		l.seen[key] = true
+	}
+}
+
+func (l *loop) stop(reason, detail string) {
+	l.out.Stop, l.out.StopDetail = reason, detail
+	fmt.Fprintf(l.env.Log, "stop: %s: %s\n", reason, detail)
+	_ = l.env.Art.Event("decision", map[string]any{"decision": "stop", "reason": reason, "detail": detail})
+}
+
+func sigSet(fs []triage.Failure) string {
+	var s []string
+	for _, f := range fs {
+		s = append(s, f.Signature)
+	}
+	sort.Strings(s)
+	return strings.Join(s, " ; ")
+}
+
+// iteration runs both suites, then re-runs each new failing test alone.
+func (l *loop) iteration(ctx context.Context, n int) (Iteration, error) {
+	it := Iteration{N: n}
+	var err error
+	if it.Unit, err = l.suite(ctx, n, "unit", l.serviceDir(), nil); err != nil {
+		return it, err
+	}
+	switch {
+	case l.deployed == nil:
+		it.E2E.Why = "the deploy phase did not run: there is no service to test end to end"
+	default:
+		if err := l.redeployIfStale(ctx); err != nil {
+			var fe *failure.Error
+			if ctx.Err() != nil || !asFailure(err, &fe) {
+				return it, err
+			}
+			it.E2E.Why = "the service could not be redeployed: " + err.Error()
+			it.Failures = append(it.Failures, fromDeployError(fe))
+		} else if it.E2E.Why == "" {
+			if it.E2E, err = l.suite(ctx, n, "e2e", l.testsDir(), []string{"BASE_URL=" + l.deployed.URL}); err != nil {
+				return it, err
+			}
+		}
+	}
+	for _, s := range []*Suite{&it.Unit, &it.E2E} {
+		if !s.Ran {
+			continue
+		}
+		for _, f := range triage.FromReport(s.report) {
+			f = relFailure(f, l.in.Workdir, s.dir)
+			if f.Test != "" && l.flaky[f.Package+"\x00"+f.Test] {
+				continue
+			}
+			if f.Test != "" && l.rerunPasses(ctx, n, s, f) {
+				continue
+			}
+			it.Failures = append(it.Failures, f)
+		}
+	}
+	return it, nil
+}
+
+func asFailure(err error, fe **failure.Error) bool {
+	e, ok := err.(*failure.Error)
+	if ok {
+		*fe = e
+	}
+	return ok
+}
+
+func fromDeployError(fe *failure.Error) triage.Failure {
+	f := triage.FromText(fe.Error(), "", "")
+	if len(f) > 0 && f[0].Class != failure.Unknown {
+		return f[0]
+	}
+	return triage.Failure{Class: fe.Class, Owner: failure.Owner(fe.Class), Message: fe.Error(),
+		Signature: string(fe.Class) + "|deploy|" + triage.Signature(fe.Message), Evidence: []string{triage.Normalize(fe.Error())}}
+}
+
+// relFailure makes the failure's file relative to the workdir.
+func relFailure(f triage.Failure, workdir, dir string) triage.Failure {
+	if f.File == "" {
+		return f
+	}
+	abs := f.File
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(dir, filepath.FromSlash(abs))
+	}
+	if _, err := os.Stat(abs); err != nil {
+		// go test prints a test file's base name: find it in the module.
+		matches, _ := filepath.Glob(filepath.Join(dir, "*", filepath.Base(f.File)))
+		if len(matches) == 1 {
+			abs = matches[0]
+		}
+	}
+	if r, err := filepath.Rel(workdir, abs); err == nil && filepath.IsLocal(r) {
+		f.File = filepath.ToSlash(r)
+	}
+	return f
+}
+
+// suite runs `go test -json` in dir.
+func (l *loop) suite(ctx context.Context, n int, name, dir string, extra []string) (Suite, error) {
+	s := Suite{dir: dir}
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		s.Why = fmt.Sprintf("%s has no go.mod", l.rel(dir))
+		return s, nil
+	}
+	g := l.g
+	g.Extra = append(append([]string(nil), g.Extra...), extra...)
+	r, err := g.Run(ctx, dir, "test", "-json", "-count=1", "./...")
+	if err != nil {
+		return s, err
+	}
+	s.Ran = true
+	// Paths relative to the module: the evidence, the signatures and the
+	// triage prompt (its cache key) are the same in every checkout.
+	r.Output = gotool.Relative(gotool.Relative(r.Output, dir), l.in.Workdir)
+	s.report = gotool.ParseTestJSON([]byte(r.Output))
+	s.Tests = s.report.Tests
+	s.Counts = leafCounts(s.report)
+	if !r.OK() && s.Counts.Failed == 0 {
+		s.Counts.Failed = 1 // the package did not build, or its binary crashed
+	}
+	s.Log = l.write(fmt.Sprintf("logs/%02d-%s.jsonl", n, name), []byte(r.Output))
+	l.env.Tools.Record(phase.ToolUse{Time: l.env.Now(), Phase: phase.Test, Tool: "go test -json", Version: g.Version(ctx), Role: name + " tests",
+		Why: "test2json events give each test's result, duration and output without scraping text"})
+	return s, nil
+}
+
+func leafCounts(rep gotool.Report) Counts {
+	parent := map[string]bool{}
+	for _, t := range rep.Tests {
+		if i := strings.LastIndex(t.Test, "/"); i > 0 {
+			parent[t.Package+"\x00"+t.Test[:i]] = true
+		}
+	}
+	var c Counts
+	for _, t := range rep.Tests {
+		if parent[t.Package+"\x00"+t.Test] {
+			continue
+		}
+		switch t.Action {
+		case "pass":
+			c.Passed++
+		case "fail":
+			c.Failed++
+		case "skip":
+			c.Skipped++
+		}
+	}
+	return c
+}
+
+// rerunPasses re-runs one failing test alone; passing makes it flaky.
+func (l *loop) rerunPasses(ctx context.Context, n int, s *Suite, f triage.Failure) bool {
+	pattern := ""
+	for _, part := range strings.Split(f.Test, "/") {
+		if pattern != "" {
+			pattern += "/"
+		}
+		pattern += "^" + regexpQuote(part) + "$"
+	}
+	g := l.g
+	if s.dir == l.testsDir() && l.deployed != nil {
+		g.Extra = append(append([]string(nil), g.Extra...), "BASE_URL="+l.deployed.URL)
+	}
+	pkg := f.Package
+	if pkg == "" {
+		pkg = "./..."
+	}
+	r, err := g.Run(ctx, s.dir, "test", "-json", "-count=1", "-run", pattern, pkg)
+	if err != nil {
+		return false
+	}
+	log := l.write(fmt.Sprintf("logs/%02d-rerun-%s.jsonl", n, slug(f.Test)), []byte(r.Output))
+	rep := gotool.ParseTestJSON([]byte(r.Output))
+	passed := r.OK() && len(rep.Tests) > 0 && len(rep.Failed()) == 0
+	_ = l.env.Art.Event("decision", map[string]any{"decision": "rerun-alone", "test": f.Test, "passed": passed, "log": log})
+	if !passed {
+		return false
+	}
+	l.flaky[f.Package+"\x00"+f.Test] = true
+	f.Class, f.Owner = failure.Flaky, failure.Owner(failure.Flaky)
+	l.out.Flaky = append(l.out.Flaky, Flake{Package: f.Package, Test: f.Test, Signature: f.Signature, Rerun: log})
+	fmt.Fprintf(l.env.Log, "%s failed, then passed alone: flaky; reported, not fixed\n", f.Test)
+	return true
+}
+
+func regexpQuote(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if strings.ContainsRune(`\.+*?()|[]{}^$`, c) {
+			b.WriteRune('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// redeployIfStale rebuilds and restarts the service when it changed.
+func (l *loop) redeployIfStale(ctx context.Context) error {
+	if !l.stale {
+		return nil
+	}
+	next, err := deploy.Redeploy(ctx, l.env, l.in.Deploy, *l.deployed)
+	if err != nil {
+		return err
+	}
+	l.deployed = &next
+	l.stale = false
+	fmt.Fprintf(l.env.Log, "redeployed: %s\n", next.URL)
+	return nil
+}
+
+// finish fills the final counts and what is left.
+func (l *loop) finish() {
+	if len(l.out.Iterations) == 0 {
+		return
+	}
+	last := l.out.Iterations[len(l.out.Iterations)-1]
+	for _, s := range []Suite{last.Unit, last.E2E} {
+		l.out.Final.Passed += s.Counts.Passed
+		l.out.Final.Failed += s.Counts.Failed
+		l.out.Final.Skipped += s.Counts.Skipped
+	}
+	l.out.Remaining = last.Failures
+	if l.out.Remaining == nil {
+		l.out.Remaining = []triage.Failure{}
+	}
+}
+
+func (l *loop) write(name string, b []byte) string {
+	if _, err := l.env.Art.Write(name, b); err != nil {
+		fmt.Fprintf(l.env.Log, "write %s: %v\n", name, err)
+	}
+	return l.env.Art.Rel(name)
+}
+
+func (l *loop) rel(abs string) string {
+	if r, err := filepath.Rel(l.in.Workdir, abs); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return abs
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(s) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b.WriteRune(c)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if len(out) > 60 {
+		out = out[:60]
+	}
+	return out
+}
