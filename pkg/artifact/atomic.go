@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // WriteAtomic writes data to path through a temporary file in the same
@@ -67,4 +68,25 @@ func writeTemp(path string, data []byte, perm fs.FileMode) (string, error) {
 		return "", fmt.Errorf("write %s: %w", path, werr)
 	}
 	return name, nil
+}
+
+// Slug makes a file name part from free text: lower case letters and
+// digits, runs of anything else as one "-", at most 60 bytes.
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range strings.ToLower(s) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b.WriteRune(c)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if len(out) > 60 {
+		out = strings.TrimRight(out[:60], "-")
+	}
+	return out
 }

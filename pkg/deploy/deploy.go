@@ -377,7 +377,28 @@ func copySources(dockerfile string) []string {
 }
 
 // start creates and starts one service's container.
+// start creates and starts one service's container. Another process can
+// take a free host port between the check and the start: when no port of
+// the service is pinned, the container is removed and ports are chosen
+// again, up to three times.
 func (d *deployer) start(ctx context.Context, proj *project, name, image, netName string) (Service, error) {
+	pinned := d.previous(name) != nil
+	for i := range proj.Services[name].Ports {
+		pinned = pinned || proj.pinned[fmt.Sprintf("%s/%d", name, i)]
+	}
+	for attempt := 1; ; attempt++ {
+		svc, err := d.startOnce(ctx, proj, name, image, netName)
+		var fe *failure.Error
+		if err == nil || pinned || attempt == 3 || !errors.As(err, &fe) || fe.Class != failure.PortConflict || svc.ID == "" {
+			return svc, err
+		}
+		fmt.Fprintf(d.env.Log, "%s: a host port was taken between the check and the start; choosing again\n", name)
+		_, _ = d.eng.C.ContainerRemove(context.WithoutCancel(ctx), svc.ID, client.ContainerRemoveOptions{Force: true})
+		delete(d.ids, name)
+	}
+}
+
+func (d *deployer) startOnce(ctx context.Context, proj *project, name, image, netName string) (Service, error) {
 	s := proj.Services[name]
 	svc := Service{Name: name, Container: strings.ToLower(fmt.Sprintf("%s-%s-%s", proj.Name, name, d.in.RunID))}
 	cfg := &container.Config{Image: image, Labels: docker.Labels(d.in.RunID, name), ExposedPorts: network.PortSet{}}

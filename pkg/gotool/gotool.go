@@ -39,7 +39,7 @@ type Result struct {
 func (r Result) OK() bool { return r.ExitCode == 0 }
 
 // Pinned is added to every invocation's environment.
-var Pinned = []string{"GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0", "GOFLAGS=-mod=readonly"}
+var Pinned = []string{"GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0", "GOFLAGS=-mod=readonly", "GOTRACEBACK=single"}
 
 // Run runs `go args...` in dir. A non-zero exit is a Result, not an error;
 // the error is for a go command that could not run at all.

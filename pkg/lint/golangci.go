@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 )
 
@@ -48,7 +49,7 @@ func (r *runner) golangci(ctx context.Context, dir string) []Finding {
 	if v, verr := exec.CommandContext(ctx, bin, "version", "--short").Output(); verr == nil {
 		version = strings.TrimSpace(string(v))
 	}
-	r.write("logs/golangci-lint-"+slug(rel(r.in.Workdir, dir))+".json", stdout.Bytes())
+	r.write("logs/golangci-lint-"+artifact.Slug(rel(r.in.Workdir, dir))+".json", stdout.Bytes())
 	fs, perr := parseGolangci(stdout.Bytes(), dir, r.in.Workdir)
 	if perr != nil {
 		fmt.Fprintf(r.env.Log, "golangci-lint (%v): %v\n%s", err, perr, stderr.String())

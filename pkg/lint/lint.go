@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
@@ -511,7 +512,7 @@ func (r *runner) record(m Module, f Finding, kind, fixer, status, why string, se
 		if status != Applied {
 			dir = "rejected"
 		}
-		fx.Patch = r.write(fmt.Sprintf("%s/%02d-%s.patch", dir, r.n, slug(fixer)), []byte(p))
+		fx.Patch = r.write(fmt.Sprintf("%s/%02d-%s.patch", dir, r.n, artifact.Slug(fixer)), []byte(p))
 	}
 	return fx
 }
@@ -574,7 +575,7 @@ func (r *runner) build(ctx context.Context, m Module, dir string) (Check, error)
 			break
 		}
 	}
-	c := Check{OK: ok, Log: r.write("logs/build-"+slug(m.Dir)+".txt", []byte(log.String()))}
+	c := Check{OK: ok, Log: r.write("logs/build-"+artifact.Slug(m.Dir)+".txt", []byte(log.String()))}
 	r.env.Tools.Record(phase.ToolUse{Time: r.env.Now(), Phase: phase.Lint, Tool: "go build + go test -vet=off -run ^$", Version: r.g.Version(ctx),
 		Role: "build check of " + m.Dir, Why: "The phase fails only when the code no longer builds; the real toolchain has the last word, not the type checker the analyzers use."})
 	return c, nil
@@ -605,18 +606,6 @@ func refusalText(rs []change.Refusal) string {
 	return "refused by the change policy: " + strings.Join(s, "; ")
 }
 
-func slug(s string) string {
-	var b strings.Builder
-	for _, c := range strings.ToLower(s) {
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-			b.WriteRune(c)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	return strings.Trim(b.String(), "-")
-}
 
 // failOn lists the remaining findings phases.lint.fail_on names.
 func failOn(rest []Finding, names []string, s *Suite) []Finding {

@@ -134,6 +134,20 @@ func Recommend(in Input) []string {
 	}
 	classes := map[failure.Class]summary.Failure{}
 	for _, f := range in.Failures {
+		switch {
+		case strings.HasPrefix(f.Message, "injected fault "):
+			add("This run planted a fault on purpose (`--inject`); the workdir was restored afterwards. Read 05-test/ to see how it was found and fixed; nothing needs doing in the service.")
+			continue
+		case strings.HasPrefix(f.Message, "remediated in iteration"):
+			add(fmt.Sprintf("A %s failure was fixed by the loop (%s): review the patch and, if the cause is in generated code, fix the prompt or the spec so the next run does not need it.", f.Class, f.Where))
+			continue
+		case strings.HasPrefix(f.Message, "a human must decide"):
+			add(fmt.Sprintf("A proposed change was not applied (%s): %s. Read it and apply it by hand if it is right.", f.Where, f.Message))
+			continue
+		case f.Class == string(failure.Flaky):
+			add(fmt.Sprintf("A test is flaky (%s): fix its dependence on order, time or shared state, or quarantine it; it was reported, not edited.", f.Message))
+			continue
+		}
 		if _, ok := classes[failure.Class(f.Class)]; !ok {
 			classes[failure.Class(f.Class)] = f
 		}

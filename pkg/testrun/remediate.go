@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/tools/imports"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
@@ -44,7 +45,7 @@ var AnswerSchema = json.RawMessage(`{
     "test_is_wrong": {"type": "boolean"},
     "needs_human": {"type": "boolean"},
     "edits": {
-      "type": "array",
+      "type": ["array", "null"],
       "items": {
         "type": "object",
         "required": ["path", "old", "new"],
@@ -115,7 +116,7 @@ func (l *loop) remediate(ctx context.Context, n int, fs []triage.Failure) (*Reme
 		r.Status = "pending"
 		r.Files, r.Lines = r.set.Paths(), r.set.Lines()
 		if p, err := r.set.Patch(); err == nil && p != "" {
-			r.Patch = l.write(fmt.Sprintf("diffs/%02d-%s.patch", r.N, slug(r.Fixer)), []byte(p))
+			r.Patch = l.write(fmt.Sprintf("diffs/%02d-%s.patch", r.N, artifact.Slug(r.Fixer)), []byte(p))
 		}
 		for _, p := range r.Files {
 			if strings.HasPrefix(p, strings.Trim(l.in.Spec.Dir, "/")+"/") && l.deployed != nil {
@@ -150,7 +151,7 @@ func (l *loop) record(r *Remediation, kind, fixer, status, reason string) {
 	}
 	r.Files, r.Lines = r.set.Paths(), r.set.Lines()
 	if p, err := r.set.Patch(); err == nil && p != "" {
-		r.Patch = l.write(fmt.Sprintf("rejected/%02d-%s.patch", r.N, slug(r.Fixer)), []byte(p))
+		r.Patch = l.write(fmt.Sprintf("rejected/%02d-%s.patch", r.N, artifact.Slug(r.Fixer)), []byte(p))
 	}
 	l.out.Remediations = append(l.out.Remediations, *r)
 	fmt.Fprintf(l.env.Log, "remediation %d for %s: %s: %s\n", r.N, r.Failure.Signature, status, reason)

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
 	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
@@ -435,7 +436,7 @@ func (l *loop) rerunPasses(ctx context.Context, n int, s *Suite, f triage.Failur
 	if err != nil {
 		return false
 	}
-	log := l.write(fmt.Sprintf("logs/%02d-rerun-%s.jsonl", n, slug(f.Test)), []byte(r.Output))
+	log := l.write(fmt.Sprintf("logs/%02d-rerun-%s.jsonl", n, artifact.Slug(f.Test)), []byte(r.Output))
 	rep := gotool.ParseTestJSON([]byte(r.Output))
 	passed := r.OK() && len(rep.Tests) > 0 && len(rep.Failed()) == 0
 	_ = l.env.Art.Event("decision", map[string]any{"decision": "rerun-alone", "test": f.Test, "passed": passed, "log": log})
@@ -506,19 +507,3 @@ func (l *loop) rel(abs string) string {
 	return abs
 }
 
-func slug(s string) string {
-	var b strings.Builder
-	for _, c := range strings.ToLower(s) {
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-			b.WriteRune(c)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	out := strings.Trim(b.String(), "-")
-	if len(out) > 60 {
-		out = out[:60]
-	}
-	return out
-}

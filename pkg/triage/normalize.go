@@ -9,7 +9,7 @@ var (
 	durationRe = regexp.MustCompile(`\(\d+(\.\d+)?s\)|\b\d+(\.\d+)?(ns|µs|us|ms|s)\b`)
 	hostPortRe = regexp.MustCompile(`(127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1?\]):\d+`)
 	addrRe     = regexp.MustCompile(`0x[0-9a-fA-F]+`)
-	goroutRe   = regexp.MustCompile(`goroutine \d+`)
+	goroutRe   = regexp.MustCompile(`goroutine \d+( gp=\S+ m=\S+( mp=\S+)?)?`)
 	timeRe     = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?`)
 	tmpRe      = regexp.MustCompile(`/tmp/[\w.\-/]*?/([\w\-]+\.go)`)
 	gorootRe   = regexp.MustCompile(`\S*/src/(runtime|testing|net|reflect|sync|internal)/`)
@@ -59,11 +59,15 @@ func Excerpt(log string, maxLines, maxBytes int) []string {
 	lines := strings.Split(log, "\n")
 	keep := map[int]bool{}
 	picked := 0
+	strong := map[int]bool{}
+	for _, i := range candidates(lines) {
+		strong[i] = true
+	}
 	for i, l := range lines {
 		if picked >= maxLines {
 			break
 		}
-		if interestingRe.MatchString(l) {
+		if strong[i] && interestingRe.MatchString(l) {
 			for j := i; j < len(lines) && j <= i+2; j++ {
 				if !keep[j] && strings.TrimSpace(lines[j]) != "" {
 					keep[j] = true

@@ -236,8 +236,10 @@ func FromText(text, pkg, test string) []Failure {
 			}
 		}
 	}
+	cands := candidates(lines)
 	for _, r := range rules {
-		for i, l := range lines {
+		for _, i := range cands {
+			l := lines[i]
 			t := strings.TrimSpace(l)
 			if t == "" || !r.re.MatchString(t) {
 				continue
@@ -271,6 +273,34 @@ func FromText(text, pkg, test string) []Failure {
 		return []Failure{finish(f, text)}
 	}
 	return nil
+}
+
+// keywords prefilter the lines the rules are tried on: a log of a
+// megabyte is mostly lines none of the rules could match.
+var keywords = []string{"panic", "fatal error", "timed out", "deadline", "timeout", "refused", "reset by peer", "eof",
+	"no such host", "closed idle", "no required module", "go.sum", "cannot find module", "not found", "imported and not used",
+	"undefined", "could not import", "not a package", "healthy", "healthcheck", "exited", "already in use", "already allocated",
+	"not available", "docker", "error during connect", "non-zero code", "failed to solve", "error", "copy failed", "executor failed",
+	"cannot", "syntax", "expected", "arguments", "declared and not used", "mismatched", "invalid operation", "redeclared",
+	"missing return", "has no field", "got", "want", "status ", "mismatch", "not equal", "should"}
+
+// candidates are the indexes of the lines worth a rule: the first and
+// the last 200 that hold a keyword.
+func candidates(lines []string) []int {
+	var out []int
+	for i, l := range lines {
+		low := strings.ToLower(l)
+		for _, k := range keywords {
+			if strings.Contains(low, k) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	if len(out) > 400 {
+		out = append(out[:200], out[len(out)-200:]...)
+	}
+	return out
 }
 
 func firstMeaningful(lines []string) string {

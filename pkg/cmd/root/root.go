@@ -13,6 +13,7 @@ import (
 	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	schemacmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/schema"
 	showcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/show"
+	"github.com/orchestrate-dev/orchestrate/pkg/cmd/triagecmd"
 	versioncmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/version"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 )
@@ -45,6 +46,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		showcmd.NewCmdShow(f, nil),
 		auditcmd.NewCmdAudit(f, nil),
 		downcmd.NewCmdDown(f, nil),
+		triagecmd.NewCmdTriage(f),
 		schemacmd.NewCmdSchema(f),
 		configcmd.NewCmdConfig(f, nil),
 		doctorcmd.NewCmdDoctor(f, nil),
