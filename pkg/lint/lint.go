@@ -606,7 +606,6 @@ func refusalText(rs []change.Refusal) string {
 	return "refused by the change policy: " + strings.Join(s, "; ")
 }
 
-
 // failOn lists the remaining findings phases.lint.fail_on names.
 func failOn(rest []Finding, names []string, s *Suite) []Finding {
 	if len(names) == 0 {

@@ -506,4 +506,3 @@ func (l *loop) rel(abs string) string {
 	}
 	return abs
 }
-
