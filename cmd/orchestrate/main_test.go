@@ -65,7 +65,7 @@ func Params(t *testing.T, dir string) testscript.Params {
 			env.Setenv("NO_COLOR", "1")
 			// Model servers on loopback speaking the providers' wire formats.
 			oa := httptest.NewServer(fakeOpenAI(env.WorkDir))
-			ol := httptest.NewServer(fakeOllama())
+			ol := httptest.NewServer(&fixtures.Ollama{Models: []string{"qwen2.5-coder:7b"}})
 			env.Defer(oa.Close)
 			env.Defer(ol.Close)
 			env.Setenv("FAKE_OPENAI", oa.URL)
@@ -311,27 +311,6 @@ func fakeOpenAI(work string) http.Handler {
 	return mux
 }
 
-// fakeOllama answers /api/version and /api/show like Ollama with only
-// qwen2.5-coder:7b pulled.
-func fakeOllama() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/version", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, `{"version":"0.17.4"}`)
-	})
-	mux.HandleFunc("POST /api/show", func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Model string `json:"model"`
-		}
-		json.NewDecoder(r.Body).Decode(&req)
-		if req.Model != "qwen2.5-coder:7b" {
-			w.WriteHeader(404)
-			fmt.Fprintf(w, `{"error":"model '%s' not found"}`, req.Model)
-			return
-		}
-		fmt.Fprint(w, `{"modelfile":"","parameters":"","template":"","details":{"family":"qwen2","parameter_size":"7.6B"}}`)
-	})
-	return mux
-}
 
 // copytree SRC DST: copies a directory tree.
 func cmdCopyTree(ts *testscript.TestScript, neg bool, args []string) {

@@ -128,7 +128,7 @@ func FromReport(rep gotool.Report) []Failure {
 }
 
 var failLineRe = regexp.MustCompile(`(?m)^\s*--- FAIL: (\S+)`)
-var pkgFailRe = regexp.MustCompile(`(?m)^FAIL\s+(\S+)`)
+var pkgFailRe = regexp.MustCompile(`(?m)^FAIL[ \t]+(\S+)`)
 
 // fromPlainTest splits plain `go test` output by failing test.
 func fromPlainTest(log string) []Failure {

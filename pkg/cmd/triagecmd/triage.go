@@ -5,24 +5,36 @@ package triagecmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
+	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 	"github.com/orchestrate-dev/orchestrate/pkg/triage"
+	"github.com/orchestrate-dev/orchestrate/prompts"
 )
 
 // Options of `orchestrate triage`.
 type Options struct {
-	F    *cmdutil.Factory
-	Log  string
-	JSON bool
+	F          *cmdutil.Factory
+	Log        string
+	JSON       bool
+	Offline    bool
+	ConfigFile string
 }
 
 // NewCmdTriage classifies the failures in a log.
@@ -38,6 +50,12 @@ func NewCmdTriage(f *cmdutil.Factory) *cobra.Command {
 			signature is stable across runs and machines (durations, ports,
 			addresses, temporary paths are normalised), so two logs with the same
 			failure give the same signature. --log - reads standard input.
+
+			When orchestrate.yaml (--config) maps the triage role to a model and
+			--offline is not given, the first failure also goes to that model,
+			with only the lines that matter: its class, root cause and confidence
+			are printed, and the exchange is kept under artifacts/<id>-triage/.
+			Its proposed edits are shown, never applied.
 		`),
 		Example: "  $ go test -json ./... > test.log; orchestrate triage --log test.log\n  $ docker logs my-service 2>&1 | orchestrate triage --log - --json",
 		Args:    cobra.NoArgs,
@@ -50,6 +68,8 @@ func NewCmdTriage(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.Log, "log", "", "the log `FILE`, or - for standard input")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the failures as JSON")
+	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "the deterministic classifier only: ask no model")
+	cmd.Flags().StringVar(&opts.ConfigFile, "config", config.FileName, "config `FILE` naming the triage role (when it exists and names one, the first failure goes to that model)")
 	return cmd
 }
 
@@ -58,10 +78,14 @@ type Report struct {
 	Log      string           `json:"log"`
 	Kind     triage.Kind      `json:"kind"`
 	Failures []triage.Failure `json:"failures"`
+	// Model is the triage role's reading of the first failure.
+	Model      *testrun.Answer `json:"model,omitempty"`
+	ModelFiles []string        `json:"model_files,omitempty"` // prompt and response
+	ModelError string          `json:"model_error,omitempty"`
 }
 
 // Run classifies the log.
-func Run(_ context.Context, opts *Options) error {
+func Run(ctx context.Context, opts *Options) error {
 	ios := opts.F.IOStreams
 	var b []byte
 	var err error
@@ -77,6 +101,12 @@ func Run(_ context.Context, opts *Options) error {
 	rep := Report{Log: opts.Log, Kind: triage.Detect(text), Failures: triage.Classify(text)}
 	if rep.Failures == nil {
 		rep.Failures = []triage.Failure{}
+	}
+	if !opts.Offline && len(rep.Failures) > 0 {
+		rep.Model, rep.ModelFiles, err = askModel(ctx, opts, rep.Failures[0])
+		if err != nil {
+			rep.ModelError = err.Error()
+		}
 	}
 	if opts.JSON {
 		enc := json.NewEncoder(ios.Out)
@@ -94,5 +124,66 @@ func Run(_ context.Context, opts *Options) error {
 			fmt.Fprintf(ios.Out, "     | %s\n", strings.TrimRight(l, "\n"))
 		}
 	}
+	switch {
+	case rep.Model != nil:
+		fmt.Fprintf(ios.Out, "\ntriage role on failure 1: %s, confidence %.2f\n   root cause: %s\n", rep.Model.Class, rep.Model.Confidence, rep.Model.RootCause)
+		for _, e := range rep.Model.Edits {
+			fmt.Fprintf(ios.Out, "   proposed edit (not applied) to %s\n", e.Path)
+		}
+		fmt.Fprintf(ios.Out, "   exchange: %s\n", strings.Join(rep.ModelFiles, ", "))
+	case rep.ModelError != "" && rep.ModelError != errNoRole.Error():
+		fmt.Fprintf(ios.ErrOut, "triage role: %s\n", rep.ModelError)
+	}
 	return nil
+}
+
+var errNoRole = errors.New("no triage role configured")
+
+// askModel sends the first failure to the triage role, when the config
+// names one. The exchange is kept in a run directory of its own.
+func askModel(ctx context.Context, opts *Options, f triage.Failure) (*testrun.Answer, []string, error) {
+	fac := opts.F
+	if _, err := os.Stat(opts.ConfigFile); err != nil {
+		return nil, nil, errNoRole
+	}
+	cfg, err := (&config.Loader{Viper: viper.New(), Environ: fac.Environ}).Load(opts.ConfigFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, ok := cfg.LLM.Roles[testrun.Role]; !ok {
+		return nil, nil, errNoRole
+	}
+	abs, err := filepath.Abs(opts.ConfigFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	workdir := filepath.Dir(abs)
+	red := redact.FromEnv(fac.Environ(), cfg.Secrets.Env...)
+	run, err := artifact.Create(filepath.Join(workdir, "artifacts"), artifact.NewRunID(fac.Now())+"-triage", artifact.NewTraceID(), red, fac.Now)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer run.Close()
+	router := roles.New(cfg.LLM, workdir, red, fac.HTTPClient(), fac.Getenv, fac.Now)
+	sess := &llm.Session{Roles: router, Art: run.Sub("triage", "triage", artifact.NewSpanID()), Phase: "triage", Meter: router.PhaseMeter("triage")}
+	pt, err := prompts.Load("test.triage")
+	if err != nil {
+		return nil, nil, err
+	}
+	test := f.Test
+	if test == "" {
+		test = "the log's first failure"
+	}
+	p, err := pt.Render(map[string]any{"Test": test, "Where": f.Where(), "Class": f.Class, "Owner": f.Owner,
+		"Signature": f.Signature, "Evidence": strings.Join(f.Evidence, "\n") + "\n", "TestSource": "", "TestFile": "", "Code": nil})
+	if err != nil {
+		return nil, nil, err
+	}
+	var a testrun.Answer
+	err = sess.Ask(ctx, llm.Ask{Role: testrun.Role, Prompt: p, Schema: testrun.AnswerSchema, SchemaName: "triage"}, &a)
+	files := sess.LastExchange().Files
+	if err != nil {
+		return nil, files, err
+	}
+	return &a, files, nil
 }
