@@ -311,7 +311,6 @@ func fakeOpenAI(work string) http.Handler {
 	return mux
 }
 
-
 // copytree SRC DST: copies a directory tree.
 func cmdCopyTree(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
