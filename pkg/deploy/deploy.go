@@ -213,11 +213,8 @@ func (d *deployer) run(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	g := in.Go
+	g := in.Go.Or(d.env.Log, nil)
 	g.Extra = append(append([]string(nil), g.Extra...), "GOOS=linux", "GOARCH="+runtime.GOARCH)
-	if g.Log == nil {
-		g.Log = d.env.Log
-	}
 	r, err := g.Run(ctx, svcDir, "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(tmp, in.Spec.Name), ".")
 	d.env.Tools.Record(phase.ToolUse{Time: d.env.Now(), Phase: phase.Deploy, Tool: "go build", Version: g.Version(ctx), Role: "static binary for the image",
 		Why: "The image is FROM scratch: the orchestrator builds one statically linked binary (CGO_ENABLED=0, -trimpath) and the image holds only that."})

@@ -226,3 +226,15 @@ func FirstError(out string) string {
 func Relative(out, dir string) string {
 	return strings.ReplaceAll(out, dir+string(os.PathSeparator), "")
 }
+
+// Or fills what g leaves unset: the log a phase writes to and the
+// environment it runs in.
+func (g Go) Or(log io.Writer, environ []string) Go {
+	if g.Log == nil {
+		g.Log = log
+	}
+	if g.Environ == nil {
+		g.Environ = environ
+	}
+	return g
+}

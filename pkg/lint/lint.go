@@ -144,13 +144,7 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	if in.MaxPasses <= 0 {
 		in.MaxPasses = 5
 	}
-	g := in.Go
-	if g.Log == nil {
-		g.Log = env.Log
-	}
-	if g.Environ == nil {
-		g.Environ = in.Environ
-	}
+	g := in.Go.Or(env.Log, in.Environ)
 	r := &runner{env: env, in: in, suite: suite, g: g, out: &out, original: map[string][]byte{}}
 	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: phase.Lint, Tool: "go/analysis", Version: "x/tools + staticcheck " + staticcheckVersion,
 		Role: fmt.Sprintf("%d analyzers in-process (%s)", len(out.Analyzers), strings.Join(suite.Sources(), ", ")),

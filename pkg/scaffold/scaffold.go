@@ -78,10 +78,7 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 		}
 	}
 	dir := workspace.Dir{Workdir: in.Workdir, Rel: in.Spec.Dir, Phase: "scaffold", Force: in.Force}
-	g := in.Go
-	if g.Log == nil {
-		g.Log = env.Log
-	}
+	g := in.Go.Or(env.Log, nil)
 
 	// Ask for the handlers.
 	pt, err := prompts.Load("scaffold.codegen")

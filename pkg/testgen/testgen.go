@@ -105,10 +105,7 @@ type Dropped struct {
 // Run runs the phase.
 func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	out := Output{Acceptance: Acceptance{Dir: in.Spec.TestsDir}, Unit: Unit{Enabled: in.Unit}}
-	g := in.Go
-	if g.Log == nil {
-		g.Log = env.Log
-	}
+	g := in.Go.Or(env.Log, nil)
 	if err := acceptance(ctx, env, g, in, &out); err != nil {
 		return out, err
 	}

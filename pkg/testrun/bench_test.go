@@ -33,17 +33,22 @@ func failingLog(size int) []byte {
 	return []byte(b.String())
 }
 
+// calcLoop is a loop over a workdir holding the calc module.
+func calcLoop(tb testing.TB) (string, *loop) {
+	dir := tb.TempDir()
+	os.MkdirAll(filepath.Join(dir, "svc"), 0o755)
+	os.WriteFile(filepath.Join(dir, "svc/calc.go"), []byte(calc), 0o644)
+	os.WriteFile(filepath.Join(dir, "svc/calc_test.go"), []byte(calcTest), 0o644)
+	return dir, &loop{in: Input{Workdir: dir, Spec: spec.Service{Dir: "svc", TestsDir: "tests"}}}
+}
+
 // BenchmarkTriagePrompt1MB builds the triage prompt for a failing test
 // whose log is 1 MB: classify, pick the evidence, find the test and the
 // code under test, render. It reports the prompt's size.
 //
 //	go test ./pkg/testrun -run XXX -bench TriagePrompt -benchmem
 func BenchmarkTriagePrompt1MB(b *testing.B) {
-	dir := b.TempDir()
-	os.MkdirAll(filepath.Join(dir, "svc"), 0o755)
-	os.WriteFile(filepath.Join(dir, "svc/calc.go"), []byte(calc), 0o644)
-	os.WriteFile(filepath.Join(dir, "svc/calc_test.go"), []byte(calcTest), 0o644)
-	l := &loop{in: Input{Workdir: dir, Spec: spec.Service{Dir: "svc", TestsDir: "tests"}}}
+	dir, l := calcLoop(b)
 	log := failingLog(1 << 20)
 	pt, err := prompts.Load("test.triage")
 	if err != nil {
@@ -67,11 +72,7 @@ func BenchmarkTriagePrompt1MB(b *testing.B) {
 }
 
 func TestTriagePromptOfABigLogIsSmall(t *testing.T) {
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "svc"), 0o755)
-	os.WriteFile(filepath.Join(dir, "svc/calc.go"), []byte(calc), 0o644)
-	os.WriteFile(filepath.Join(dir, "svc/calc_test.go"), []byte(calcTest), 0o644)
-	l := &loop{in: Input{Workdir: dir, Spec: spec.Service{Dir: "svc", TestsDir: "tests"}}}
+	dir, l := calcLoop(t)
 	fs := triage.FromReport(gotool.ParseTestJSON(failingLog(1 << 20)))
 	pt, _ := prompts.Load("test.triage")
 	p, err := pt.Render(l.promptData(relFailure(fs[0], dir, filepath.Join(dir, "svc"))))

@@ -146,13 +146,7 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	if in.MaxIterations <= 0 {
 		in.MaxIterations = 3
 	}
-	g := in.Go
-	if g.Log == nil {
-		g.Log = env.Log
-	}
-	if g.Environ == nil {
-		g.Environ = in.Environ
-	}
+	g := in.Go.Or(env.Log, in.Environ)
 	l := &loop{env: env, in: in, g: g, out: &out, tried: map[string]bool{}, seen: map[string]bool{}, flaky: map[string]bool{},
 		deployed: in.Deployed}
 	defer l.restore()
