@@ -82,6 +82,9 @@ func (s *State) ReportInput() report.Input {
 		Failures: append([]summary.Failure(nil), s.Failures...),
 		Tools:    s.Tools(), LLM: s.llmUsage(), Tests: s.Tests,
 	}
+	if s.Test != nil {
+		in.Cases = s.Test.Cases()
+	}
 	return in
 }
 

@@ -26,6 +26,9 @@ type Input struct {
 	Tools     []phase.ToolUse   `json:"tools"`
 	LLM       summary.LLM       `json:"llm"`
 	Tests     Tests             `json:"tests"`
+	// Cases are the final per-test results (leaf tests), for junit.xml;
+	// none when the test phase did not run.
+	Cases []Case `json:"cases,omitempty"`
 }
 
 // Tests are the final test counts.
@@ -38,6 +41,7 @@ type Tests struct {
 // Output is what the report phase wrote.
 type Output struct {
 	Markdown        string   `json:"markdown"` // relative to the run directory
+	JUnit           string   `json:"junit,omitempty"`
 	Recommendations []string `json:"recommendations"`
 }
 
@@ -48,7 +52,18 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	if _, err := env.Top.Write("report.md", []byte(md)); err != nil {
 		return Output{}, fmt.Errorf("report: %w", err)
 	}
-	return Output{Markdown: "report.md", Recommendations: recs}, ctx.Err()
+	out := Output{Markdown: "report.md", Recommendations: recs}
+	if len(in.Cases) > 0 {
+		x, err := JUnit(in.RunID, in.Cases)
+		if err != nil {
+			return out, fmt.Errorf("junit.xml: %w", err)
+		}
+		if _, err := env.Top.Write("junit.xml", x); err != nil {
+			return out, fmt.Errorf("report: %w", err)
+		}
+		out.JUnit = "junit.xml"
+	}
+	return out, ctx.Err()
 }
 
 // Outcome is the run's outcome in one line.

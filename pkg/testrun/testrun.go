@@ -23,6 +23,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/report"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 	"github.com/orchestrate-dev/orchestrate/pkg/triage"
 )
@@ -385,18 +386,53 @@ func (l *loop) suite(ctx context.Context, n int, name, dir string, extra []strin
 	return s, nil
 }
 
-func leafCounts(rep gotool.Report) Counts {
+// Cases are the last iteration's leaf tests, for junit.xml. A flaky
+// test is the result of its re-run (passed), with the failure kept in its
+// output.
+func (o Output) Cases() []report.Case {
+	if len(o.Iterations) == 0 {
+		return nil
+	}
+	last := o.Iterations[len(o.Iterations)-1]
+	flaky := map[string]bool{}
+	for _, f := range o.Flaky {
+		flaky[f.Package+"\x00"+f.Test] = true
+	}
+	var out []report.Case
+	for _, s := range []struct {
+		name  string
+		suite Suite
+	}{{"unit", last.Unit}, {"e2e", last.E2E}} {
+		for _, t := range leaves(s.suite.Tests) {
+			c := report.Case{Suite: s.name + " " + t.Package, Name: t.Test, Status: t.Action, Seconds: t.Elapsed, Output: t.Output}
+			if t.Action == "fail" && flaky[t.Package+"\x00"+t.Test] {
+				c.Status, c.Flaky = "pass", true
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func leaves(tests []gotool.TestResult) []gotool.TestResult {
 	parent := map[string]bool{}
-	for _, t := range rep.Tests {
+	for _, t := range tests {
 		if i := strings.LastIndex(t.Test, "/"); i > 0 {
 			parent[t.Package+"\x00"+t.Test[:i]] = true
 		}
 	}
-	var c Counts
-	for _, t := range rep.Tests {
-		if parent[t.Package+"\x00"+t.Test] {
-			continue
+	var out []gotool.TestResult
+	for _, t := range tests {
+		if !parent[t.Package+"\x00"+t.Test] {
+			out = append(out, t)
 		}
+	}
+	return out
+}
+
+func leafCounts(rep gotool.Report) Counts {
+	var c Counts
+	for _, t := range leaves(rep.Tests) {
 		switch t.Action {
 		case "pass":
 			c.Passed++
@@ -480,6 +516,13 @@ func (l *loop) finish() {
 		l.out.Final.Passed += s.Counts.Passed
 		l.out.Final.Failed += s.Counts.Failed
 		l.out.Final.Skipped += s.Counts.Skipped
+	}
+	// A flaky test's final result is its re-run's: it passed alone.
+	for _, t := range l.out.Cases() {
+		if t.Flaky {
+			l.out.Final.Passed++
+			l.out.Final.Failed--
+		}
 	}
 	l.out.Remaining = last.Failures
 	if l.out.Remaining == nil {

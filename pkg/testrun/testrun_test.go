@@ -208,6 +208,9 @@ func TestFlakyTestIsReportedNotFixed(t *testing.T) {
 	if !out.Inject.Restored {
 		t.Error("the planted test was not removed")
 	}
+	if out.Final.Failed != 0 || out.Final.Passed != 3 {
+		t.Errorf("final %+v: a flaky test counts as its re-run", out.Final)
+	}
 	if _, err := os.Stat(filepath.Join(h.Workdir, "svc/injected_flaky_test.go")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("planted test left behind: %v", err)
 	}
