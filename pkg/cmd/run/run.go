@@ -20,6 +20,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/ghactions"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
@@ -229,6 +230,12 @@ func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
 		s.RunID, strings.ToUpper(string(s.Status)), s.TimeTakenSeconds, len(s.Failures), out.SummaryPath)
 	for _, fl := range s.Failures {
 		fmt.Fprintf(ios.ErrOut, "  %s [%s] %s\n", fl.Phase, fl.Class, fl.Message)
+	}
+	// Under GitHub Actions: the report in the step summary, failures as
+	// annotations (on stderr, which the job log shows, so --json stays clean).
+	md, _ := os.ReadFile(filepath.Join(s.ArtifactsDir, "report.md"))
+	if err := ghactions.Publish(opts.F.Getenv, ios.ErrOut, s, md); err != nil {
+		fmt.Fprintf(ios.ErrOut, "orchestrate: %v\n", err)
 	}
 	if opts.JSON {
 		b, _ := artifact.MarshalJSON(s)
