@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ -f .env ]; then set -a; . ./.env; set +a; fi
-mkdir -p bin
-go build -trimpath -o bin/orchestrate ./cmd/orchestrate
 if [ $# -eq 0 ] && [ -z "${OPENAI_API_KEY:-}" ] && [ -z "${OLLAMA_HOST:-}" ]; then
   echo "orchestrate.sh: no OPENAI_API_KEY or OLLAMA_HOST set: replaying the committed model answers (--offline). To use a real model, set them (see .env.example) and run ./orchestrate.sh again."
   set -- --offline
 fi
+mkdir -p bin
+go build -trimpath -o bin/orchestrate ./cmd/orchestrate
 exec bin/orchestrate run "$@"
