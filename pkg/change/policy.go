@@ -81,6 +81,15 @@ func (p Policy) Check(s Set) []Refusal {
 	return out
 }
 
+// Explain says why a change was refused, in one line.
+func Explain(rs []Refusal) string {
+	s := make([]string, 0, len(rs))
+	for _, r := range rs {
+		s = append(s, r.String())
+	}
+	return "refused by the change policy: " + strings.Join(s, "; ")
+}
+
 func under(p string, dirs []string) bool {
 	for _, d := range dirs {
 		d = strings.Trim(path.Clean(d), "/")

@@ -30,7 +30,7 @@ func writeFixes(file string, fixes []Fix) error {
 		fmt.Fprintf(&sec, "### %d. `%s:%d`: %s\n\n", i+1, f.Finding.File, f.Finding.Line, f.Finding.Message)
 		fmt.Fprintf(&sec, "- finding: %s (%s)\n- fixer: %s (%s)\n- why it is safe: %s\n", f.Finding.Analyzer, f.Finding.Source, f.Fixer, f.Kind, f.Safe)
 		fmt.Fprintf(&sec, "- findings: %d before, %d after; type errors: %d before, %d after\n\n", f.Counts[0].Findings, f.Counts[1].Findings, f.Counts[0].Broken, f.Counts[1].Broken)
-		if p := patchOf(f); p != "" {
+		if p := f.diff; p != "" {
 			fmt.Fprintf(&sec, "```diff\n%s```\n\n", p)
 		}
 	}
@@ -56,5 +56,3 @@ func writeFixes(file string, fixes []Fix) error {
 	}
 	return artifact.WriteAtomic(file, []byte(doc), 0o644)
 }
-
-func patchOf(f Fix) string { return f.diff }

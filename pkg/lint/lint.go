@@ -401,7 +401,7 @@ func (r *runner) deterministic(ctx context.Context, m Module, dir string, cur sn
 				continue
 			}
 			if refusals := pol.Check(set); len(refusals) > 0 {
-				r.reject(m, f, "deterministic", f.Analyzer, Refused, refusalText(refusals), set, cur.counts(), cur.counts(), "", "")
+				r.reject(m, f, "deterministic", f.Analyzer, Refused, change.Explain(refusals), set, cur.counts(), cur.counts(), "", "")
 				rejected[f.Key()] = true
 				continue
 			}
@@ -590,14 +590,6 @@ func verifyText(was, now snapshot) string {
 		return "breaks the build: " + now.broken[0].String()
 	}
 	return fmt.Sprintf("does not reduce the findings (%d type errors and %d findings before, %d and %d after) or leaves its own finding", len(was.broken), len(was.findings), len(now.broken), len(now.findings))
-}
-
-func refusalText(rs []change.Refusal) string {
-	var s []string
-	for _, r := range rs {
-		s = append(s, r.String())
-	}
-	return "refused by the change policy: " + strings.Join(s, "; ")
 }
 
 // failOn lists the remaining findings phases.lint.fail_on names.

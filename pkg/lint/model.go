@@ -77,7 +77,7 @@ func (r *runner) model(ctx context.Context, m Module, dir string, cur snapshot, 
 		}
 		first := group[0]
 		tried[place(first)] = true
-		ctxt, err := context4(first.abs, first.Line)
+		ctxt, err := contextOf(first.abs, first.Line)
 		if err != nil {
 			fmt.Fprintf(r.env.Log, "%s: no context for %s: %v\n", m.Dir, first, err)
 			continue
@@ -118,7 +118,7 @@ func (r *runner) model(ctx context.Context, m Module, dir string, cur snapshot, 
 			continue
 		}
 		if refusals := pol.Check(set); len(refusals) > 0 {
-			r.reject(m, first, "model", fixer, Refused, refusalText(refusals)+"; kept as a proposal for a human", set, cur.counts(), cur.counts(), promptFile, resp)
+			r.reject(m, first, "model", fixer, Refused, change.Explain(refusals)+"; kept as a proposal for a human", set, cur.counts(), cur.counts(), promptFile, resp)
 			continue
 		}
 		if err := r.apply(set); err != nil {
@@ -172,9 +172,9 @@ type snippet struct {
 	from, to int
 }
 
-// context4 is what the fixer sees of a file: its import block and the
+// contextOf is what the fixer sees of a file: its import block and the
 // declaration around the line (or twenty lines around it, outside any).
-func context4(abs string, line int) (snippet, error) {
+func contextOf(abs string, line int) (snippet, error) {
 	src, err := os.ReadFile(abs)
 	if err != nil {
 		return snippet{}, err
@@ -185,7 +185,7 @@ func context4(abs string, line int) (snippet, error) {
 		return strings.Join(lines[from-1:to], "")
 	}
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, abs, src, parser.ParseComments|parser.AllErrors)
+	file, _ := parser.ParseFile(fset, abs, src, parser.ParseComments|parser.AllErrors) // a partial file still has its declarations
 	var sn snippet
 	if file != nil {
 		for _, d := range file.Decls {
@@ -210,9 +210,6 @@ func context4(abs string, line int) (snippet, error) {
 	}
 	if !strings.HasSuffix(sn.decl, "\n") {
 		sn.decl += "\n"
-	}
-	if file == nil && err != nil {
-		return sn, nil
 	}
 	return sn, nil
 }

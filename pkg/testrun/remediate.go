@@ -102,7 +102,7 @@ func (l *loop) remediate(ctx context.Context, n int, fs []triage.Failure) (*Reme
 		pol := l.in.Policy
 		pol.TestEdits = r.TestIsWrong
 		if rs := pol.Check(r.set); len(rs) > 0 {
-			l.record(r, r.Kind, r.Fixer, Refused, refusals(rs)+"; kept as a proposal for a human")
+			l.record(r, r.Kind, r.Fixer, Refused, change.Explain(rs)+"; kept as a proposal for a human")
 			continue
 		}
 		if l.in.MaxLinesRun > 0 && l.lines+r.set.Lines() > l.in.MaxLinesRun {
@@ -189,14 +189,6 @@ func (l *loop) apply(set change.Set) error {
 		}
 	}
 	return set.Apply(l.in.Workdir)
-}
-
-func refusals(rs []change.Refusal) string {
-	var s []string
-	for _, r := range rs {
-		s = append(s, r.String())
-	}
-	return "refused by the change policy: " + strings.Join(s, "; ")
 }
 
 // deterministic is the fix orchestrate knows without a model: imports and

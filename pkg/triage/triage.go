@@ -388,6 +388,13 @@ func dedupe(fs []Failure) []Failure {
 			out = append(out, f)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Test < out[j].Test && out[i].Package == out[j].Package })
+	// Build failures (no test) first, then by package and test name: the
+	// order tests finish in is not an order to triage them in.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Package != out[j].Package {
+			return out[i].Package < out[j].Package
+		}
+		return out[i].Test < out[j].Test
+	})
 	return out
 }
