@@ -150,6 +150,9 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	g := in.Go.Or(env.Log, in.Environ)
 	l := &loop{env: env, in: in, g: g, out: &out, tried: map[string]bool{}, seen: map[string]bool{}, flaky: map[string]bool{},
 		deployed: in.Deployed}
+	if in.Deployed != nil && in.Deployed.URL == "" {
+		l.deployed = nil // deploy ran and failed (Docker down, say): nothing to test end to end
+	}
 	defer l.restore()
 	if in.Inject != "" {
 		if err := l.inject(ctx); err != nil {
@@ -285,7 +288,7 @@ func (l *loop) iteration(ctx context.Context, n int) (Iteration, error) {
 	}
 	switch {
 	case l.deployed == nil:
-		it.E2E.Why = "the deploy phase did not run: there is no service to test end to end"
+		it.E2E.Why = "no service is deployed (the deploy phase did not run or failed): there is nothing to test end to end"
 	default:
 		if err := l.redeployIfStale(ctx); err != nil {
 			var fe *failure.Error

@@ -12,6 +12,7 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
+	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
@@ -234,5 +235,24 @@ func TestUnknownFault(t *testing.T) {
 	_, err := Run(context.Background(), h.Env, in)
 	if failure.ClassOf(err) != failure.ConfigError || !strings.Contains(err.Error(), "wrong-status") {
 		t.Errorf("%v", err)
+	}
+}
+
+// A deploy phase that failed (Docker down) leaves no URL: the acceptance
+// tests are not run against nothing, and the run says why.
+func TestFailedDeploySkipsAcceptanceTests(t *testing.T) {
+	h, in := setup(t, strings.Replace(calc, "a - b", "a + b", 1), fixAdd)
+	for p, s := range map[string]string{"tests/go.mod": "module example.com/calc/tests\n\ngo 1.24\n",
+		"tests/e2e/e2e_test.go": "package e2e\n\nimport \"testing\"\n\nfunc TestE2E(t *testing.T) { t.Fatal(\"ran without a service\") }\n"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(h.Workdir, p)), 0o755)
+		os.WriteFile(filepath.Join(h.Workdir, p), []byte(s), 0o644)
+	}
+	in.Deployed = &deploy.Output{}
+	out, err := Run(context.Background(), h.Env, in)
+	if err != nil || out.Stop != StopPassed {
+		t.Fatalf("%v, stop %s\n%s", err, out.Stop, h.Log)
+	}
+	if e := out.Iterations[0].E2E; e.Ran || !strings.Contains(e.Why, "no service is deployed") {
+		t.Errorf("e2e: %+v", e)
 	}
 }
