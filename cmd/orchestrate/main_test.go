@@ -107,6 +107,7 @@ func Params(t *testing.T, dir string) testscript.Params {
 			"deploy-url":         cmdDeployURL,
 			"http-get":           cmdHTTPGet,
 			"docker-gone":        cmdDockerGone,
+			"sameresults":        cmdSameResults,
 		},
 	}
 }

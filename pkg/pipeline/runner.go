@@ -111,7 +111,10 @@ func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
 	}
 	if s.Roles != nil {
 		env.LLM = &llm.Session{Roles: s.Roles, Art: sub, Phase: p.Name, Meter: s.Roles.PhaseMeter(p.Name),
-			OnExchange: func(x llm.Exchange) { s.Record(toolUse(r.Now(), p.Name, x)) }}
+			OnExchange: func(x llm.Exchange) {
+				s.Record(toolUse(r.Now(), p.Name, x))
+				s.AddCall(reportCall(p.Name, x))
+			}}
 	}
 	if p.always && ctx.Err() != nil {
 		var cancel context.CancelFunc

@@ -45,6 +45,7 @@ type State struct {
 
 	mu       sync.Mutex
 	tools    []phase.ToolUse
+	calls    []report.Call
 	cleanups []cleanup
 }
 
@@ -58,6 +59,20 @@ func (s *State) Record(t phase.ToolUse) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tools = append(s.tools, t)
+}
+
+// AddCall records a model exchange for the report.
+func (s *State) AddCall(c report.Call) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, c)
+}
+
+// Calls returns the model exchanges recorded so far.
+func (s *State) Calls() []report.Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]report.Call(nil), s.calls...)
 }
 
 // Tools returns the tool invocations recorded so far.
@@ -85,6 +100,8 @@ func (s *State) ReportInput() report.Input {
 	if s.Test != nil {
 		in.Cases = s.Test.Cases()
 	}
+	in.Calls = s.Calls()
+	in.Details = s.details()
 	return in
 }
 

@@ -29,6 +29,10 @@ type Input struct {
 	// Cases are the final per-test results (leaf tests), for junit.xml;
 	// none when the test phase did not run.
 	Cases []Case `json:"cases,omitempty"`
+	// Calls are the model exchanges, in order.
+	Calls []Call `json:"calls,omitempty"`
+	// Details say what each phase did, its changes and test iterations.
+	Details []Detail `json:"details,omitempty"`
 }
 
 // Tests are the final test counts.
@@ -41,18 +45,27 @@ type Tests struct {
 // Output is what the report phase wrote.
 type Output struct {
 	Markdown        string   `json:"markdown"` // relative to the run directory
+	HTML            string   `json:"html"`
 	JUnit           string   `json:"junit,omitempty"`
 	Recommendations []string `json:"recommendations"`
 }
 
-// Run writes report.md into the run directory.
+// Run writes report.md, report.html and junit.xml into the run directory.
 func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	recs := Recommend(in)
-	md := Markdown(in, recs)
-	if _, err := env.Top.Write("report.md", []byte(md)); err != nil {
+	v := newView(in, recs, env.Top.Dir())
+	if _, err := env.Top.Write("report.md", []byte(markdown(v))); err != nil {
 		return Output{}, fmt.Errorf("report: %w", err)
 	}
 	out := Output{Markdown: "report.md", Recommendations: recs}
+	page, err := html(v)
+	if err != nil {
+		return out, fmt.Errorf("report.html: %w", err)
+	}
+	if _, err := env.Top.Write("report.html", page); err != nil {
+		return out, fmt.Errorf("report: %w", err)
+	}
+	out.HTML = "report.html"
 	if len(in.Cases) > 0 {
 		x, err := JUnit(in.RunID, in.Cases)
 		if err != nil {
@@ -77,7 +90,7 @@ func Outcome(in Input) string {
 			skipped = append(skipped, p.Name)
 		}
 	}
-	s := fmt.Sprintf("%d phase(s) ran", len(in.Phases)-len(skipped))
+	s := fmt.Sprintf("%s: %d phase(s) ran", strings.ToUpper(status(in)), len(in.Phases)-len(skipped))
 	if len(failed) > 0 {
 		s += ", failed: " + strings.Join(failed, ", ")
 	}
@@ -85,54 +98,6 @@ func Outcome(in Input) string {
 		s += ", skipped: " + strings.Join(skipped, ", ")
 	}
 	return s + fmt.Sprintf("; tests %d passed, %d failed; %d failure(s) recorded", in.Tests.Passed, in.Tests.Failed, len(in.Failures))
-}
-
-// Markdown renders the report.
-func Markdown(in Input, recs []string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# orchestrate run %s\n\n", in.RunID)
-	fmt.Fprintf(&b, "**Outcome:** %s\n\n", Outcome(in))
-	fmt.Fprintf(&b, "- service: `%s`\n- started: %s\n- offline replay: %v\n- trace id: `%s`\n\n", in.Service, in.StartedAt.UTC().Format(time.RFC3339), in.Offline, in.TraceID)
-	b.WriteString("## Phases\n\n| phase | status | duration | input hash | note |\n| --- | --- | ---: | --- | --- |\n")
-	for _, p := range in.Phases {
-		h := p.InputHash
-		if len(h) > 12 {
-			h = "`" + h[:12] + "`"
-		}
-		fmt.Fprintf(&b, "| %s | %s | %.2fs | %s | %s |\n", p.Name, p.Status, p.DurationSeconds, h, p.SkipReason)
-	}
-	fmt.Fprintf(&b, "\n## LLM\n\n%d call(s), %d cache hit(s), %d prompt + %d completion tokens, $%.4f\n\n",
-		in.LLM.Calls, in.LLM.CacheHits, in.LLM.PromptTokens, in.LLM.CompletionTokens, in.LLM.CostUSD)
-	if len(in.Tools) > 0 {
-		b.WriteString("## Tools\n\n| phase | tool | version | role | prompt |\n| --- | --- | --- | --- | --- |\n")
-		for _, t := range in.Tools {
-			p := ""
-			if t.Prompt != "" {
-				p = fmt.Sprintf("[%s](%s)", t.Prompt, t.Prompt)
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", t.Phase, t.Tool, t.Version, t.Role, p)
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString("## Failures\n\n")
-	if len(in.Failures) == 0 {
-		b.WriteString("None.\n\n")
-	}
-	for _, f := range in.Failures {
-		fmt.Fprintf(&b, "- **%s** in `%s` (owner: %s): %s", f.Class, f.Phase, failure.Owner(failure.Class(f.Class)), f.Message)
-		if f.Where != "" {
-			fmt.Fprintf(&b, " — see `%s`", f.Where)
-		}
-		b.WriteString("\n")
-	}
-	if len(in.Failures) > 0 {
-		b.WriteString("\n")
-	}
-	b.WriteString("## Recommendations\n\n")
-	for _, r := range recs {
-		fmt.Fprintf(&b, "- %s\n", r)
-	}
-	return b.String()
 }
 
 // Recommend lists what to do next, most specific first: what this run's

@@ -35,15 +35,3 @@ func TestRecommendSpeaksToTheRun(t *testing.T) {
 		t.Fatalf("a clean run gets %d recommendations", n)
 	}
 }
-
-func TestMarkdownHasOutcomePhasesAndFailures(t *testing.T) {
-	in := Input{RunID: "r1", Service: "svc",
-		Phases:   []summary.Phase{{Name: "report", Status: "success", DurationSeconds: 0.5, InputHash: strings.Repeat("a", 64)}},
-		Failures: []summary.Failure{{Phase: "report", Class: "llm_error", Message: "budget", Where: "06-report/logs/phase.log"}}}
-	md := Markdown(in, []string{"a", "b", "c"})
-	for _, want := range []string{"# orchestrate run r1", "**Outcome:** 1 phase(s) ran", "| report | success | 0.50s | `aaaaaaaaaaaa` |", "**llm_error** in `report` (owner: tool): budget — see `06-report/logs/phase.log`", "- c"} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q:\n%s", want, md)
-		}
-	}
-}
