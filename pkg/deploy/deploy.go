@@ -156,8 +156,8 @@ type deployer struct {
 	eng *docker.Engine
 	out *Output
 	ids map[string]string // service -> container id
-	// prev is the deployment a redeploy replaces: its network and host
-	// ports are kept.
+	// prev is the deployment a redeploy replaces: its network is kept, and
+	// its host ports when they are still free or pinned.
 	prev *Output
 }
 
@@ -379,7 +379,7 @@ func copySources(dockerfile string) []string {
 // the service is pinned, the container is removed and ports are chosen
 // again, up to three times.
 func (d *deployer) start(ctx context.Context, proj *project, name, image, netName string) (Service, error) {
-	pinned := d.previous(name) != nil
+	pinned := false
 	for i := range proj.Services[name].Ports {
 		pinned = pinned || proj.pinned[fmt.Sprintf("%s/%d", name, i)]
 	}
@@ -431,7 +431,10 @@ func (d *deployer) startOnce(ctx context.Context, proj *project, name, image, ne
 		}
 		requested, pinned := p.Published, proj.pinned[fmt.Sprintf("%s/%d", name, i)]
 		if old := d.previous(name); old != nil && i < len(old.Ports) {
-			requested, pinned = strconv.Itoa(old.Ports[i].Host), true // a redeploy keeps the address
+			// A redeploy keeps the address when it can; another process may
+			// have taken it while the old container was being replaced, and
+			// then a port the user did not pin is chosen again.
+			requested = strconv.Itoa(old.Ports[i].Host)
 		}
 		hp, why, err := choosePort(requested, pinned)
 		if err != nil {

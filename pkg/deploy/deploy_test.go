@@ -299,5 +299,29 @@ func TestRedeployKeepsTheAddress(t *testing.T) {
 	if !strings.Contains(string(body[:n]), `"v":2`) {
 		t.Errorf("the new code is not serving: %s", body[:n])
 	}
+
+	// Another process took the address while the container was being
+	// replaced: a port the user did not pin is chosen again.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	taken := second
+	taken.Services = append([]Service(nil), second.Services...)
+	taken.Services[0].Ports = append([]Port(nil), second.Services[0].Ports...)
+	taken.Services[0].Ports[0].Host = l.Addr().(*net.TCPAddr).Port
+	third, err := Redeploy(context.Background(), h.Env, in, taken)
+	if err != nil {
+		t.Fatalf("Redeploy with the port taken: %v\n%s", err, h.Log)
+	}
+	if p := third.Services[0].Ports[0]; p.Host == taken.Services[0].Ports[0].Host || !strings.Contains(p.Why, "in use") || !strings.HasSuffix(third.URL, fmt.Sprint(":", p.Host)) {
+		t.Errorf("third %+v", third)
+	}
+	if resp, err := http.Get(third.URL + "/healthz"); err != nil {
+		t.Error(err)
+	} else {
+		resp.Body.Close()
+	}
 	h.Cleanup(t)
 }

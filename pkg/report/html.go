@@ -40,6 +40,7 @@ var page = template.Must(template.New("report.html").Funcs(template.FuncMap{
 	"inRun": func(p string) bool { return runFile.MatchString(p) },
 	"cache": cacheText,
 	"inc":   func(i int) int { return i + 1 },
+	"add":   func(a, b int) int { return a + b },
 	"code":  codeSpans,
 	"upper": strings.ToUpper,
 	"hash": func(v view, name string) string {
@@ -139,7 +140,7 @@ details > summary { cursor:pointer; }
 {{end}}</pre>{{end}}</div>{{end}}{{end}}{{end}}
 {{range $i, $c := .Detail.Changes}}<h3 class="change">change {{inc $i}}: {{.Title}} <span class="muted">({{.Status}})</span></h3>
 <p>{{.Reason}}{{if .Patch}} — patch <a href="{{.Patch}}">{{.Patch}}</a>{{end}}</p>
-{{with index $.Diffs .Patch}}{{if .Lines}}<div class="diff"><pre>{{range .Lines}}<span class="d-{{.Kind}}">{{.Text}}</span>{{end}}</pre></div>{{if .Cut}}<p class="muted">{{.Cut}} more line(s) in the patch file.</p>{{end}}{{end}}{{end}}
+{{with index $.Diffs .Patch}}{{if .Lines}}<details{{if le (len .Lines) 60}} open{{end}}><summary>diff, {{len .Lines}} line(s){{if .Cut}} shown of {{add (len .Lines) .Cut}}{{end}}</summary><div class="diff"><pre>{{range .Lines}}<span class="d-{{.Kind}}">{{.Text}}</span>{{end}}</pre></div>{{if .Cut}}<p class="muted">{{.Cut}} more line(s) in the patch file.</p>{{end}}</details>{{end}}{{end}}
 {{end}}</section>
 {{end}}
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 	"github.com/orchestrate-dev/orchestrate/pkg/triage"
@@ -81,5 +82,22 @@ func TestTriagePromptOfABigLogIsSmall(t *testing.T) {
 	}
 	if n := len(p.User); n > 8<<10 || !strings.Contains(p.User, "want 5") || !strings.Contains(p.User, "func Add") {
 		t.Errorf("a prompt of %d bytes:\n%s", n, p.User)
+	}
+}
+
+// A failure that is no test's (a redeploy's port conflict, a build error)
+// still gives a prompt: the template is not handed a map without the
+// test's keys.
+func TestTriagePromptOfAFailureWithoutATest(t *testing.T) {
+	_, l := calcLoop(t)
+	pt, _ := prompts.Load("test.triage")
+	f := triage.Failure{Class: failure.PortConflict, Owner: "env", Signature: "port_conflict|-|port is already allocated",
+		Message: "start svc: a host port is taken", Evidence: []string{"Bind for 127.0.0.1:8080 failed: port is already allocated"}}
+	p, err := pt.Render(l.promptData(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.User, "port is already allocated") {
+		t.Errorf("the prompt lacks the evidence:\n%s", p.User)
 	}
 }

@@ -348,7 +348,8 @@ func (l *loop) promptData(f triage.Failure) map[string]any {
 	if ev != "" {
 		ev += "\n"
 	}
-	d := map[string]any{"Test": f.Test, "Where": f.Where(), "Class": f.Class, "Owner": f.Owner, "Signature": f.Signature, "Evidence": ev}
+	d := map[string]any{"Test": f.Test, "Where": f.Where(), "Class": f.Class, "Owner": f.Owner, "Signature": f.Signature, "Evidence": ev,
+		"TestFile": "", "TestSource": ""}
 	if f.Test == "" {
 		d["Test"] = "the build"
 	}

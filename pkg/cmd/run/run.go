@@ -231,6 +231,9 @@ func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
 	for _, fl := range s.Failures {
 		fmt.Fprintf(ios.ErrOut, "  %s [%s] %s\n", fl.Phase, fl.Class, fl.Message)
 	}
+	if page := filepath.Join(s.ArtifactsDir, "report.html"); fileExists(page) {
+		fmt.Fprintf(ios.ErrOut, "orchestrate: report %s (and report.md beside it)\n", page)
+	}
 	// Under GitHub Actions: the report in the step summary, failures as
 	// annotations (on stderr, which the job log shows, so --json stays clean).
 	md, _ := os.ReadFile(filepath.Join(s.ArtifactsDir, "report.md"))
@@ -362,4 +365,9 @@ func WriteRejected(f *cmdutil.Factory, artifacts string, started time.Time, clas
 		Phases: []summary.Phase{}, ArtifactsDir: run.Dir, AuditHead: run.Head(),
 	}
 	return summary.Write(run.Root, s)
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
