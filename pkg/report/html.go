@@ -43,14 +43,6 @@ var page = template.Must(template.New("report.html").Funcs(template.FuncMap{
 	"add":   func(a, b int) int { return a + b },
 	"code":  codeSpans,
 	"upper": strings.ToUpper,
-	"hash": func(v view, name string) string {
-		for _, p := range v.Phases {
-			if p.Name == name {
-				return p.InputHash
-			}
-		}
-		return ""
-	},
 }).Parse(pageTemplate))
 
 const pageTemplate = `<!DOCTYPE html>
@@ -117,7 +109,7 @@ details > summary { cursor:pointer; }
 <h2 id="phases">Phases</h2>
 <table>
 <tr><th>phase</th><th>status</th><th>duration</th><th>LLM calls</th><th>input hash</th><th>note</th></tr>
-{{range .Rows}}<tr><td><a href="#phase-{{.Name}}">{{.Name}}</a></td><td><span class="badge s-{{.Status}}">{{.Status}}</span></td><td class="n">{{secs .Duration}}</td><td class="n">{{len .Calls}}</td><td class="mono">{{short (hash $ .Name)}}</td><td>{{.Skip}}</td></tr>
+{{range .Rows}}<tr><td><a href="#phase-{{.Name}}">{{.Name}}</a></td><td><span class="badge s-{{.Status}}">{{.Status}}</span></td><td class="n">{{secs .Duration}}</td><td class="n">{{len .Calls}}</td><td class="mono">{{short .InputHash}}</td><td>{{.Skip}}</td></tr>
 {{end}}</table>
 
 {{range .Rows}}

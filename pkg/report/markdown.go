@@ -60,10 +60,8 @@ func markdown(v view) string {
 	b.WriteString("## Phases\n\n| phase | status | duration | LLM calls | input hash | note |\n| --- | --- | ---: | ---: | --- | --- |\n")
 	for _, r := range v.Rows {
 		h := ""
-		for _, p := range v.Phases {
-			if p.Name == r.Name && len(p.InputHash) > 12 {
-				h = "`" + p.InputHash[:12] + "`"
-			}
+		if len(r.InputHash) > 12 {
+			h = "`" + r.InputHash[:12] + "`"
 		}
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %.2fs | %d | %s | %s |\n", r.Name, r.Name, r.Status, r.Duration, len(r.Calls), h, mdCell(r.Skip))
 	}

@@ -88,6 +88,7 @@ type view struct {
 
 type phaseRow struct {
 	Name, Status, Dir, Skip string
+	InputHash               string
 	Start, Duration         float64
 	Left, Width             float64 // percent of the timeline
 	Detail                  Detail
@@ -127,7 +128,7 @@ func newView(in Input, recs []string, runDir string) view {
 	}
 	at := 0.0
 	for _, p := range in.Phases {
-		r := phaseRow{Name: p.Name, Status: p.Status, Dir: p.Dir, Skip: p.SkipReason, Start: at, Duration: p.DurationSeconds, Detail: details[p.Name]}
+		r := phaseRow{Name: p.Name, Status: p.Status, Dir: p.Dir, Skip: p.SkipReason, InputHash: p.InputHash, Start: at, Duration: p.DurationSeconds, Detail: details[p.Name]}
 		if v.Total > 0 {
 			r.Left = 100 * at / v.Total
 			r.Width = 100 * p.DurationSeconds / v.Total
