@@ -108,7 +108,7 @@ func Parse(file string, b []byte) (*Template, error) {
 	if !ok {
 		return nil, bad("no %q section after the system one", strings.TrimSpace(userMark))
 	}
-	funcs := template.FuncMap{"indent": indent, "join": strings.Join}
+	funcs := template.FuncMap{"indent": indent, "join": strings.Join, "inc": func(i int) int { return i + 1 }}
 	var err error
 	if t.system, err = template.New(t.Name + ".system").Option("missingkey=error").Funcs(funcs).Parse(strings.TrimSpace(sys) + "\n"); err != nil {
 		return nil, bad("system: %v", err)

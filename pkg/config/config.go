@@ -101,6 +101,14 @@ type Phases struct {
 type Test struct {
 	// MaxIterations bounds the remediation rounds.
 	MaxIterations int `yaml:"max_iterations" json:"max_iterations"`
+	// MaxQuestions bounds the triage role's questions per iteration, one
+	// per cluster of failures that share a root.
+	MaxQuestions int `yaml:"max_questions" json:"max_questions"`
+	// PromptBytes bounds one triage question (code, tests, spec, evidence),
+	// sized for a small local model.
+	PromptBytes int `yaml:"prompt_bytes" json:"prompt_bytes"`
+	// Seed places an injected fault among the sites of its operator.
+	Seed int64 `yaml:"seed" json:"seed"`
 	// Inject plants a known fault before the tests run (--inject).
 	Inject string `yaml:"inject" json:"inject"`
 }
@@ -191,7 +199,7 @@ func Default() Config {
 		},
 		Phases: Phases{Testgen: Testgen{Unit: true},
 			Lint:   Lint{MaxPasses: 5, ModelFixes: 10, Golangci: "auto", FixesFile: "FIXES.md"},
-			Test:   Test{MaxIterations: 3},
+			Test:   Test{MaxIterations: 3, MaxQuestions: 3, PromptBytes: 14 << 10},
 			Deploy: Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}},
 		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
 		Run:    Run{Timeout: 30 * time.Minute},
@@ -246,6 +254,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Phases.Test.MaxIterations < 1 {
 		return &KeyError{Key: "phases.test.max_iterations", Msg: "must be at least 1"}
+	}
+	if c.Phases.Test.MaxQuestions < 1 {
+		return &KeyError{Key: "phases.test.max_questions", Msg: "must be at least 1"}
+	}
+	if c.Phases.Test.PromptBytes < 2048 {
+		return &KeyError{Key: "phases.test.prompt_bytes", Msg: "must be at least 2048: the evidence alone needs that"}
 	}
 	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
 		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}

@@ -69,6 +69,46 @@ func Owner(c Class) string {
 	return "unknown"
 }
 
+// Doc says in one line what a class means, for people and for the triage
+// role, which must answer with one of them.
+func Doc(c Class) string {
+	switch c {
+	case CompileError:
+		return "the code does not compile (undefined names, type mismatches, syntax errors)"
+	case MissingDependency:
+		return "a module the code imports is missing from go.mod or go.sum"
+	case ImportError:
+		return "an import is unused, or a package is used without being imported"
+	case VetFailure:
+		return "go vet or an analyzer reports a problem that fails the build"
+	case AssertionFailure:
+		return "a test ran and got a different value or status than it wants"
+	case Panic:
+		return "the code panicked (nil map or pointer, index out of range, explicit panic)"
+	case Timeout:
+		return "a test or request did not finish in time"
+	case Flaky:
+		return "fails, then passes when re-run alone"
+	case ServiceUnreachable:
+		return "the running service refused or dropped the connection"
+	case HealthcheckFailed:
+		return "the container never became healthy"
+	case ContainerExited:
+		return "the service's container exited"
+	case PortConflict:
+		return "the port is already taken on the host"
+	case ImageBuildFailed:
+		return "building the image failed"
+	case DockerUnavailable:
+		return "the Docker daemon cannot be reached"
+	case LLMError:
+		return "a model could not be reached or gave no usable answer"
+	case Unknown:
+		return "none of the above"
+	}
+	return string(c)
+}
+
 // Error is an error with a class. Where says where to look (a file in the
 // run's artifacts, a file:line in the workdir). Partial marks a failure of
 // the environment that leaves the rest of the run meaningful: a run whose

@@ -11,7 +11,6 @@ package lint
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -59,31 +58,24 @@ type Input struct {
 	Go        gotool.Go `json:"-"`
 }
 
-// Fix statuses.
+// Fix statuses: the change transaction's.
 const (
-	Applied  = "applied"
-	Reverted = "reverted" // applied, failed verification, undone
-	Refused  = "refused"  // the change policy said no; kept as a proposal
-	Declined = "declined" // the model said a human must decide
-	Invalid  = "invalid"  // the answer could not be turned into a change
+	Applied  = change.Applied
+	Reverted = change.Reverted // applied, failed verification, undone
+	Refused  = change.Refused  // the change policy said no; kept as a proposal
+	Proposal = change.Proposal // the model said a human must decide
+	Invalid  = change.Invalid  // the answer could not be turned into a change
 )
 
-// Fix is one proposed change and what became of it.
+// Fix is one proposed change and what became of it: the change
+// transaction's record (kind deterministic or model; fixer gofmt,
+// goimports, an analyzer, or the model), for one finding.
 type Fix struct {
-	N        int       `json:"n"`
-	Module   string    `json:"module"`
-	Finding  Finding   `json:"finding"`
-	Kind     string    `json:"kind"`  // deterministic or model
-	Fixer    string    `json:"fixer"` // gofmt, goimports, an analyzer, or the model
-	Status   string    `json:"status"`
-	Reason   string    `json:"reason,omitempty"` // why it was not kept
-	Safe     string    `json:"safe,omitempty"`   // why a kept fix is safe
-	Files    []string  `json:"files,omitempty"`
-	Lines    int       `json:"lines,omitempty"`
-	Patch    string    `json:"patch,omitempty"` // relative to the run directory
-	Counts   [2]Counts `json:"counts"`          // findings before and after the fix
-	Prompt   string    `json:"prompt,omitempty"`
-	Response string    `json:"response,omitempty"`
+	change.Record
+	Module  string    `json:"module"`
+	Finding Finding   `json:"finding"`
+	Safe    string    `json:"safe,omitempty"` // why a kept fix is safe
+	Counts  [2]Counts `json:"counts"`         // findings before and after the fix
 
 	diff string // the patch itself, for FIXES.md
 }
@@ -145,7 +137,13 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 		in.MaxPasses = 5
 	}
 	g := in.Go.Or(env.Log, in.Environ)
-	r := &runner{env: env, in: in, suite: suite, g: g, out: &out, original: map[string][]byte{}}
+	r := &runner{env: env, in: in, suite: suite, g: g, out: &out}
+	r.txn = &change.Txn{Workdir: in.Workdir, Policy: in.Policy, Write: func(name string, b []byte) (string, error) {
+		if _, err := env.Art.Write(name, b); err != nil {
+			return "", err
+		}
+		return env.Art.Rel(name), nil
+	}}
 	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: phase.Lint, Tool: "go/analysis", Version: "x/tools + staticcheck " + staticcheckVersion,
 		Role: fmt.Sprintf("%d analyzers in-process (%s)", len(out.Analyzers), strings.Join(suite.Sources(), ", ")),
 		Why:  "Analyzers with their own suggested fixes are the cheapest correct fixer; they run in-process so every fix can be verified by re-analysis."})
@@ -216,15 +214,13 @@ func nonNil(f []Finding) []Finding {
 
 // runner carries one phase run.
 type runner struct {
-	env      phase.Env
-	in       Input
-	suite    *Suite
-	g        gotool.Go
-	out      *Output
-	original map[string][]byte // each changed file as it was before the phase, by workdir path
-	order    []string
-	n        int // fixes recorded
-	asked    int // places sent to the fixer role
+	env   phase.Env
+	in    Input
+	suite *Suite
+	g     gotool.Go
+	out   *Output
+	txn   *change.Txn // every change of the phase
+	asked int         // places sent to the fixer role
 }
 
 func (r *runner) write(name string, b []byte) string {
@@ -481,33 +477,19 @@ func rank(f Finding) int {
 }
 
 // apply writes a change, remembering each file's state before the phase.
-func (r *runner) apply(set change.Set) error {
-	for _, f := range set.Files {
-		if _, ok := r.original[f.Path]; !ok {
-			r.original[f.Path] = f.Before
-			r.order = append(r.order, f.Path)
-		}
-	}
-	return set.Apply(r.in.Workdir)
-}
+func (r *runner) apply(set change.Set) error { return r.txn.Put(set) }
 
 func (r *runner) record(m Module, f Finding, kind, fixer, status, why string, set change.Set, before, after Counts, prompt, resp string) Fix {
-	r.n++
-	fx := Fix{N: r.n, Module: m.Dir, Finding: f, Kind: kind, Fixer: fixer, Status: status, Files: set.Paths(),
-		Lines: set.Lines(), Counts: [2]Counts{before, after}, Prompt: prompt, Response: resp}
+	fx := Fix{Record: r.txn.Next(kind, fixer), Module: m.Dir, Finding: f, Counts: [2]Counts{before, after}}
+	fx.Prompt, fx.Response = prompt, resp
+	reason := why
 	if status == Applied {
-		fx.Safe = why
-	} else {
-		fx.Reason = why
+		fx.Safe, reason = why, ""
 	}
-	if p, err := set.Patch(); err == nil && p != "" {
-		fx.diff = p
-		dir := "diffs"
-		if status != Applied {
-			dir = "rejected"
-		}
-		fx.Patch = r.write(fmt.Sprintf("%s/%02d-%s.patch", dir, r.n, artifact.Slug(fixer)), []byte(p))
+	if err := r.txn.Record(&fx.Record, set, status, reason); err != nil {
+		fmt.Fprintf(r.env.Log, "keep the patch of fix %d: %v\n", fx.N, err)
 	}
+	fx.diff, _ = set.Patch()
 	return fx
 }
 
@@ -541,13 +523,9 @@ func (r *runner) follow(m Module, set change.Set) {
 // combined is the phase's whole change: every file it touched, as it was
 // before the phase against as it is now.
 func (r *runner) combined() (string, error) {
-	var set change.Set
-	for _, p := range r.order {
-		now, err := os.ReadFile(filepath.Join(r.in.Workdir, filepath.FromSlash(p)))
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return "", err
-		}
-		set.Files = append(set.Files, change.File{Path: p, Before: r.original[p], After: now})
+	set, err := r.txn.Whole()
+	if err != nil {
+		return "", err
 	}
 	return set.Patch()
 }

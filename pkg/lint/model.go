@@ -109,7 +109,7 @@ func (r *runner) model(ctx context.Context, m Module, dir string, cur snapshot, 
 		}
 		fixer := "model " + model + " (" + Role + " role)"
 		if ans.NeedsHuman || len(ans.Edits) == 0 {
-			r.reject(m, first, "model", fixer, Declined, "the model says a human must decide: "+ans.Reason, change.Set{}, cur.counts(), cur.counts(), promptFile, resp)
+			r.reject(m, first, "model", fixer, Proposal, "the model says a human must decide: "+ans.Reason, change.Set{}, cur.counts(), cur.counts(), promptFile, resp)
 			continue
 		}
 		set, err := change.Build(r.in.Workdir, ans.Edits, nil)

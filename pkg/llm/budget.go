@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -61,7 +62,7 @@ func (m *Meter) check() error {
 	default:
 		return nil
 	}
-	return failure.New(failure.LLMError, "LLM budget exceeded: %s; raise it in orchestrate.yaml if the spend is expected", what)
+	return failure.Wrap(failure.LLMError, ErrBudget, "LLM budget exceeded: %s; raise it in orchestrate.yaml if the spend is expected", what)
 }
 
 func (m *Meter) add(resp Response, hit bool) {
@@ -80,6 +81,10 @@ func (m *Meter) add(resp Response, hit bool) {
 
 // Price of a model in USD per million tokens.
 type Price struct{ Prompt, Completion float64 }
+
+// ErrBudget is wrapped by every budget refusal, so a caller can tell a
+// spent budget from a model that failed.
+var ErrBudget = errors.New("llm budget exceeded")
 
 // Budget checks every meter before a call and charges it after. A call
 // that fails, or whose answer fails to parse, still counts; a cache hit

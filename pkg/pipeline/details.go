@@ -198,6 +198,9 @@ func testDetail(o testrun.Output) report.Detail {
 		d.Facts = append(d.Facts, fmt.Sprintf("planted fault %s (--inject): %s; expected class %s; workdir restored at the end: %v", in.Fault, in.What, in.Expected, in.Restored))
 		d.Changes = append(d.Changes, report.Change{Title: "injected fault " + in.Fault, Status: "planted", Reason: in.What, Patch: in.Patch})
 	}
+	if len(o.QuestionCapHit) > 0 {
+		d.Facts = append(d.Facts, fmt.Sprintf("clusters were left unasked in iteration(s) %v: phases.test.max_questions was reached", o.QuestionCapHit))
+	}
 	for _, f := range o.Flaky {
 		d.Facts = append(d.Facts, fmt.Sprintf("flaky: %s failed, then passed alone (re-run log %s); reported, not edited", f.Test, f.Rerun))
 	}
@@ -214,6 +217,9 @@ func testDetail(o testrun.Output) report.Detail {
 			why += " — " + r.Reason
 		}
 		title := fmt.Sprintf("iteration %d, %s fix by %s for %s", r.Iteration, r.Kind, r.Fixer, r.Failure.Where())
+		if len(r.Targets) > 1 {
+			title += fmt.Sprintf(" and %d more (%s)", len(r.Targets)-1, r.Cluster)
+		}
 		if r.Confidence > 0 {
 			title += fmt.Sprintf(" (confidence %.2f)", r.Confidence)
 		}

@@ -134,7 +134,8 @@ func buildTest(s *State) (testrun.Input, error) {
 	return testrun.Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.Run.ID, MaxIterations: c.Phases.Test.MaxIterations,
 		Policy: change.Policy{Dirs: []string{c.Service.Dir, c.Service.TestsDir}, Protected: []string{path.Join(c.Service.TestsDir, "e2e")},
 			MaxLines: c.Policy.MaxLinesPerPatch},
-		MaxLinesRun: c.Policy.MaxLinesPerRun, MinConfidence: c.Policy.MinConfidence, Inject: c.Phases.Test.Inject,
+		MaxLinesRun: c.Policy.MaxLinesPerRun, MinConfidence: c.Policy.MinConfidence, Inject: c.Phases.Test.Inject, Seed: c.Phases.Test.Seed,
+		MaxQuestions: c.Phases.Test.MaxQuestions, PromptBytes: c.Phases.Test.PromptBytes,
 		Deployed: s.Deploy, Deploy: din, Environ: s.Environ}, nil
 }
 
@@ -162,6 +163,10 @@ func keepTest(s *State, o testrun.Output) {
 		if i > 0 { // the first is the phase's own failure
 			s.Note(summary.Failure{Phase: phase.Test, Class: string(f.Class), Message: f.Message, Where: f.Where()})
 		}
+	}
+	if len(o.QuestionCapHit) > 0 {
+		s.Note(summary.Failure{Phase: phase.Test, Class: string(failure.Unknown),
+			Message: fmt.Sprintf("phases.test.max_questions (%d) was reached in iteration(s) %v: some failures were not put to the triage role", s.Config.Phases.Test.MaxQuestions, o.QuestionCapHit)})
 	}
 	for _, f := range o.Flaky {
 		s.Note(summary.Failure{Phase: phase.Test, Class: string(failure.Flaky),

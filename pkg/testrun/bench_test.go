@@ -40,7 +40,7 @@ func calcLoop(tb testing.TB) (string, *loop) {
 	os.MkdirAll(filepath.Join(dir, "svc"), 0o755)
 	os.WriteFile(filepath.Join(dir, "svc/calc.go"), []byte(calc), 0o644)
 	os.WriteFile(filepath.Join(dir, "svc/calc_test.go"), []byte(calcTest), 0o644)
-	return dir, &loop{in: Input{Workdir: dir, Spec: spec.Service{Dir: "svc", TestsDir: "tests"}}}
+	return dir, &loop{in: Input{Workdir: dir, Spec: spec.Service{Dir: "svc", TestsDir: "tests"}}, out: &Output{}}
 }
 
 // BenchmarkTriagePrompt1MB builds the triage prompt for a failing test
@@ -63,7 +63,7 @@ func BenchmarkTriagePrompt1MB(b *testing.B) {
 			b.Fatalf("%d failures", len(fs))
 		}
 		f := relFailure(fs[0], dir, filepath.Join(dir, "svc"))
-		p, err := pt.Render(l.promptData(f))
+		p, err := pt.Render(l.context(clusterFailures([]triage.Failure{f})[0], nil))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -76,11 +76,11 @@ func TestTriagePromptOfABigLogIsSmall(t *testing.T) {
 	dir, l := calcLoop(t)
 	fs := triage.FromReport(gotool.ParseTestJSON(failingLog(1 << 20)))
 	pt, _ := prompts.Load("test.triage")
-	p, err := pt.Render(l.promptData(relFailure(fs[0], dir, filepath.Join(dir, "svc"))))
+	p, err := pt.Render(l.context(clusterFailures([]triage.Failure{relFailure(fs[0], dir, filepath.Join(dir, "svc"))})[0], nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(p.User); n > 8<<10 || !strings.Contains(p.User, "want 5") || !strings.Contains(p.User, "func Add") {
+	if n := len(p.User) + len(p.System); n > 16<<10 || !strings.Contains(p.User, "want 5") || !strings.Contains(p.User, "func Add") {
 		t.Errorf("a prompt of %d bytes:\n%s", n, p.User)
 	}
 }
@@ -93,7 +93,7 @@ func TestTriagePromptOfAFailureWithoutATest(t *testing.T) {
 	pt, _ := prompts.Load("test.triage")
 	f := triage.Failure{Class: failure.PortConflict, Owner: "env", Signature: "port_conflict|-|port is already allocated",
 		Message: "start svc: a host port is taken", Evidence: []string{"Bind for 127.0.0.1:8080 failed: port is already allocated"}}
-	p, err := pt.Render(l.promptData(f))
+	p, err := pt.Render(l.context(Cluster{Failures: []triage.Failure{f}}, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,7 +118,7 @@ func (l *loop) inject(ctx context.Context) error {
 	if err != nil {
 		return failure.Wrap(failure.ConfigError, err, "--inject %s: the fault cannot be planted in this service (it is written for the reference service)", fault.Name)
 	}
-	if err := l.apply(set); err != nil {
+	if err := l.txn.Put(set); err != nil {
 		return err
 	}
 	inj := &Injection{Fault: fault.Name, What: fault.What, Expected: string(fault.Class), Files: set.Paths()}
@@ -144,15 +144,11 @@ func (l *loop) restore() {
 	if l.out.Inject == nil {
 		return
 	}
-	var set change.Set
-	for _, p := range l.order {
-		now, _ := os.ReadFile(filepath.Join(l.in.Workdir, filepath.FromSlash(p)))
-		set.Files = append(set.Files, change.File{Path: p, Before: l.original[p], After: now})
-	}
-	if err := set.Revert(l.in.Workdir); err != nil {
+	files, err := l.txn.Restore()
+	if err != nil {
 		fmt.Fprintf(l.env.Log, "restore after --inject: %v\n", err)
 		return
 	}
 	l.out.Inject.Restored = true
-	fmt.Fprintf(l.env.Log, "restored %s as it was before the injected fault\n", strings.Join(l.order, ", "))
+	fmt.Fprintf(l.env.Log, "restored %s as it was before the injected fault\n", strings.Join(files, ", "))
 }

@@ -3,20 +3,15 @@ package testrun
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"golang.org/x/tools/imports"
 
-	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
@@ -31,11 +26,12 @@ type Answer struct {
 	Confidence  float64       `json:"confidence"`
 	TestIsWrong bool          `json:"test_is_wrong"`
 	NeedsHuman  bool          `json:"needs_human"`
+	Need        []string      `json:"need,omitempty"`
 	Edits       []change.Edit `json:"edits"`
 }
 
 // AnswerSchema is the JSON Schema of Answer.
-var AnswerSchema = json.RawMessage(`{
+var AnswerSchema = []byte(`{
   "type": "object",
   "required": ["class", "root_cause", "confidence", "edits"],
   "properties": {
@@ -44,6 +40,7 @@ var AnswerSchema = json.RawMessage(`{
     "confidence": {"type": "number", "minimum": 0, "maximum": 1},
     "test_is_wrong": {"type": "boolean"},
     "needs_human": {"type": "boolean"},
+    "need": {"type": ["array", "null"], "items": {"type": "string"}},
     "edits": {
       "type": ["array", "null"],
       "items": {
@@ -55,140 +52,211 @@ var AnswerSchema = json.RawMessage(`{
   }
 }`)
 
+// maxFollowUps bounds how often the model may ask to see more code about
+// one cluster.
+const maxFollowUps = 2
+
 // remediate proposes and applies one change for the failures of an
-// iteration: a deterministic fix when one is known, else the triage
-// role's, for the first failure not tried yet (compile and unit failures
-// first: they point at code). It returns the applied change awaiting the
-// next run's verdict, or nil when nothing could be applied.
+// iteration: clusters in order (builds, panics, unit, end to end), each
+// tried once with the same failures; a deterministic fix when one is
+// known, else the triage role's. A cluster whose proposal is refused, is
+// not an edit, or asks for a human is recorded and the next is tried. It
+// returns the applied change awaiting the next run's verdict, or nil.
 func (l *loop) remediate(ctx context.Context, n int, fs []triage.Failure) (*Remediation, error) {
-	order := append([]triage.Failure(nil), fs...)
-	sort.SliceStable(order, func(i, j int) bool { return priority(order[i]) < priority(order[j]) })
 	asked := 0
-	for _, f := range order {
-		if l.tried[f.Signature] || f.Class == failure.Flaky {
+	for _, c := range clusterFailures(fs) {
+		key := strings.Join(c.Signatures(), " ; ")
+		if l.tried[key] {
 			continue
 		}
-		l.tried[f.Signature] = true
-		r := &Remediation{N: len(l.out.Remediations) + 1, Iteration: n, Failure: f, Failures: [2]int{len(fs), -1}}
-		set, fixer, why, ok, err := l.deterministic(ctx, f)
+		r := &Remediation{Iteration: n, Failure: c.First(), Cluster: c.Why, Targets: c.Signatures(), Failures: [2]int{len(fs), -1}}
+		set, fixer, why, ok, err := l.deterministic(ctx, c.First())
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			r.Kind, r.Fixer, r.Class, r.RootCause, r.Confidence = "deterministic", fixer, string(f.Class), why, 1
-			r.set = set
+			l.tried[key] = true
+			r.Record = l.txn.Next("deterministic", fixer)
+			r.Class, r.RootCause, r.Confidence, r.set = string(c.First().Class), why, 1, set
 		} else {
 			if l.env.LLM == nil {
-				l.record(r, "model", "", Proposal, "no triage role is configured: a human must look at this failure")
+				l.tried[key] = true
+				r.Record = l.txn.Next("model", "")
+				l.reject(r, change.Proposal, "no triage role is configured: a human must look at this failure")
 				continue
 			}
-			if asked == 2 {
-				l.tried[f.Signature] = false
-				continue
+			if asked == l.maxQuestions() {
+				l.out.QuestionCapHit = append(l.out.QuestionCapHit, n)
+				break
 			}
+			l.tried[key] = true
 			asked++
-			if err := l.ask(ctx, r); err != nil {
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				l.record(r, "model", "", Invalid, "the triage role failed: "+err.Error())
-				l.stop(StopModel, "the triage role failed: "+err.Error())
-				return nil, nil
+			if err := l.ask(ctx, r, c); err != nil {
+				return nil, err
 			}
-			if r.Status != "" {
+			if r.Status != "" || l.out.Stop != "" {
+				if l.out.Stop != "" {
+					return nil, nil
+				}
 				continue // recorded: refused, a proposal, or invalid
 			}
 		}
-		pol := l.in.Policy
-		pol.TestEdits = r.TestIsWrong
-		if rs := pol.Check(r.set); len(rs) > 0 {
-			l.record(r, r.Kind, r.Fixer, Refused, change.Explain(rs)+"; kept as a proposal for a human")
-			continue
-		}
-		if l.in.MaxLinesRun > 0 && l.lines+r.set.Lines() > l.in.MaxLinesRun {
-			l.record(r, r.Kind, r.Fixer, Refused, fmt.Sprintf("the run's changes would reach %d lines; policy.max_lines_per_run is %d", l.lines+r.set.Lines(), l.in.MaxLinesRun))
-			continue
-		}
-		if err := l.apply(r.set); err != nil {
-			l.record(r, r.Kind, r.Fixer, Invalid, "could not apply: "+err.Error())
-			continue
-		}
-		r.Status = "pending"
-		r.Files, r.Lines = r.set.Paths(), r.set.Lines()
-		if p, err := r.set.Patch(); err == nil && p != "" {
-			r.Patch = l.write(fmt.Sprintf("diffs/%02d-%s.patch", r.N, artifact.Slug(r.Fixer)), []byte(p))
-		}
-		for _, p := range r.Files {
-			if strings.HasPrefix(p, strings.Trim(l.in.Spec.Dir, "/")+"/") && l.deployed != nil {
-				l.stale, r.Redeployed = true, true
+		if applied, err := l.try(r); err != nil || applied || l.out.Stop != "" {
+			if applied {
+				return r, err
 			}
+			return nil, err
 		}
-		l.out.Remediations = append(l.out.Remediations, *r)
-		fmt.Fprintf(l.env.Log, "remediation %d (%s, %s) for %s applied; re-running\n", r.N, r.Kind, r.Fixer, f.Signature)
-		_ = l.env.Art.Event("decision", map[string]any{"decision": "apply-remediation", "n": r.N, "fixer": r.Fixer, "signature": f.Signature, "patch": r.Patch})
-		return &l.out.Remediations[len(l.out.Remediations)-1], nil
 	}
 	return nil, nil
 }
 
-func priority(f triage.Failure) int {
-	switch f.Class {
-	case failure.CompileError, failure.ImportError, failure.MissingDependency, failure.VetFailure:
-		return 0
-	case failure.Panic:
-		return 1
+func (l *loop) maxQuestions() int {
+	if l.in.MaxQuestions > 0 {
+		return l.in.MaxQuestions
 	}
-	if strings.Contains(f.File, "/e2e/") || f.Class == failure.ServiceUnreachable {
-		return 3
-	}
-	return 2
+	return 3
 }
 
-func (l *loop) record(r *Remediation, kind, fixer, status, reason string) {
-	r.Kind, r.Status, r.Reason = kind, status, reason
-	if fixer != "" {
-		r.Fixer = fixer
+// try checks a proposed change against the policy and applies it.
+func (l *loop) try(r *Remediation) (bool, error) {
+	if k := l.txn.Again(r.set); k > 0 {
+		l.reject(r, change.Refused, fmt.Sprintf("the same change as remediation %d, which was reverted", k))
+		l.stop(StopStuck, fmt.Sprintf("the model proposed again the change of remediation %d, which was reverted; both are in the report", k))
+		return false, nil
 	}
-	r.Files, r.Lines = r.set.Paths(), r.set.Lines()
-	if p, err := r.set.Patch(); err == nil && p != "" {
-		r.Patch = l.write(fmt.Sprintf("rejected/%02d-%s.patch", r.N, artifact.Slug(r.Fixer)), []byte(p))
+	if why := l.txn.Check(r.set, r.TestIsWrong); why != "" {
+		l.reject(r, change.Refused, why)
+		return false, nil
+	}
+	if err := l.txn.Apply(&r.Record, r.set); err != nil {
+		if errors.Is(err, os.ErrPermission) {
+			return false, err
+		}
+		l.reject(r, change.Invalid, "could not apply: "+err.Error())
+		return false, nil
+	}
+	r.diff, _ = r.set.Patch()
+	for _, p := range r.Files {
+		if strings.HasPrefix(p, strings.Trim(l.in.Spec.Dir, "/")+"/") && l.deployed != nil {
+			l.stale, r.Redeployed = true, true
+		}
 	}
 	l.out.Remediations = append(l.out.Remediations, *r)
-	fmt.Fprintf(l.env.Log, "remediation %d for %s: %s: %s\n", r.N, r.Failure.Signature, status, reason)
-	_ = l.env.Art.Event("decision", map[string]any{"decision": status + "-remediation", "n": r.N, "signature": r.Failure.Signature, "reason": reason, "patch": r.Patch})
+	*r = l.out.Remediations[len(l.out.Remediations)-1]
+	fmt.Fprintf(l.env.Log, "remediation %d (%s, %s) for %d failure(s) applied; re-running\n", r.N, r.Kind, r.Fixer, len(r.Targets))
+	l.event(map[string]any{"decision": "apply-remediation", "n": r.N, "fixer": r.Fixer, "targets": r.Targets, "patch": r.Patch})
+	return true, nil
 }
 
-func (l *loop) keep(r *Remediation) {
-	r.Status = Applied
-	l.lines += r.Lines
-	_ = l.env.Art.Event("decision", map[string]any{"decision": "keep-remediation", "n": r.N, "failures": r.Failures})
+// reject records a proposal that was not applied.
+func (l *loop) reject(r *Remediation, status change.Status, why string) {
+	if err := l.txn.Record(&r.Record, r.set, status, why); err != nil {
+		fmt.Fprintf(l.env.Log, "keep rejected patch: %v\n", err)
+	}
+	r.diff, _ = r.set.Patch()
+	l.out.Remediations = append(l.out.Remediations, *r)
+	fmt.Fprintf(l.env.Log, "remediation %d for %s: %s: %s\n", r.N, r.Failure.Signature, status, why)
+	l.event(map[string]any{"decision": status + "-remediation", "n": r.N, "targets": r.Targets, "reason": why, "patch": r.Patch})
 }
 
-func (l *loop) revert(r *Remediation, why string) error {
-	if err := r.set.Revert(l.in.Workdir); err != nil {
-		return fmt.Errorf("revert remediation %d: %w", r.N, err)
+func (l *loop) event(fields map[string]any) {
+	if err := l.env.Art.Event("decision", fields); err != nil {
+		fmt.Fprintf(l.env.Log, "audit event: %v\n", err)
 	}
-	r.Status, r.Reason = Reverted, why
-	if r.Redeployed {
-		l.stale = true
+}
+
+// ask puts the cluster to the triage role, showing it what it asks to
+// see (up to maxFollowUps times), and fills r from the answer. A failed
+// model stops the loop (llm-error, or budget when the budget is spent).
+func (l *loop) ask(ctx context.Context, r *Remediation, c Cluster) error {
+	pt, err := prompts.Load("test.triage")
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(l.env.Log, "remediation %d reverted: %s\n", r.N, why)
-	_ = l.env.Art.Event("decision", map[string]any{"decision": "revert-remediation", "n": r.N, "reason": why})
+	var need []string
+	var a Answer
+	for q := 0; ; q++ {
+		prompt, err := pt.Render(l.context(c, need))
+		if err != nil {
+			return err
+		}
+		a = Answer{}
+		err = l.env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: prompt, Schema: AnswerSchema, SchemaName: "triage"}, &a)
+		ex := l.env.LLM.LastExchange()
+		r.Questions++
+		if r.Record.N == 0 {
+			r.Record = l.txn.Next("model", "model "+modelName(ex)+" (triage role)")
+		}
+		if len(ex.Files) >= 2 {
+			r.Prompt, r.Response = ex.Files[0], ex.Files[1]
+		}
+		if err != nil {
+			return l.modelFailed(ctx, r, err)
+		}
+		if len(a.Edits) > 0 || len(a.Need) == 0 || q == maxFollowUps || sameNeed(need, a.Need) {
+			break
+		}
+		need = append(need, a.Need...)
+		fmt.Fprintf(l.env.Log, "the triage role asks to see %s; asking again\n", strings.Join(a.Need, ", "))
+	}
+	r.Class, r.RootCause, r.Confidence, r.TestIsWrong = a.Class, a.RootCause, a.Confidence, a.TestIsWrong
+	l.judgeAnswer(r, a)
 	return nil
 }
 
-// apply writes a change, remembering each file as it was before the phase.
-func (l *loop) apply(set change.Set) error {
-	if l.original == nil {
-		l.original = map[string][]byte{}
+func modelName(ex llm.Exchange) string {
+	if ex.ModelSeen != "" {
+		return ex.ModelSeen
 	}
-	for _, f := range set.Files {
-		if _, ok := l.original[f.Path]; !ok {
-			l.original[f.Path] = f.Before
-			l.order = append(l.order, f.Path)
+	return ex.Model
+}
+
+func sameNeed(had, now []string) bool {
+	for _, n := range now {
+		if !contains(had, n) {
+			return false
 		}
 	}
-	return set.Apply(l.in.Workdir)
+	return true
+}
+
+func (l *loop) modelFailed(ctx context.Context, r *Remediation, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if r.Record.N == 0 {
+		r.Record = l.txn.Next("model", "triage role")
+	}
+	l.reject(r, change.Invalid, "the triage role failed: "+err.Error())
+	if errors.Is(err, llm.ErrBudget) {
+		l.stop(StopBudget, "the model budget is spent: "+err.Error())
+	} else {
+		l.stop(StopModel, "the triage role failed: "+err.Error())
+	}
+	return nil
+}
+
+// judgeAnswer turns an answer into a change, or records why not.
+func (l *loop) judgeAnswer(r *Remediation, a Answer) {
+	switch {
+	case a.NeedsHuman || len(a.Edits) == 0:
+		why := "the triage role says a human must decide: " + a.RootCause
+		if len(a.Need) > 0 {
+			why = fmt.Sprintf("the triage role still asks to see %s: %s", strings.Join(a.Need, ", "), a.RootCause)
+		}
+		l.reject(r, change.Proposal, why)
+	case a.Confidence < l.in.MinConfidence:
+		r.set, _ = change.Build(l.in.Workdir, a.Edits, nil)
+		l.reject(r, change.Proposal, fmt.Sprintf("confidence %.2f is below policy.min_confidence %.2f; kept as a proposal for a human", a.Confidence, l.in.MinConfidence))
+	default:
+		set, err := change.Build(l.in.Workdir, a.Edits, nil)
+		if err != nil {
+			l.reject(r, change.Invalid, "the answer's edits do not apply: "+err.Error())
+			return
+		}
+		r.set = set
+	}
 }
 
 // deterministic is the fix orchestrate knows without a model: imports and
@@ -289,223 +357,4 @@ func (l *loop) portMismatch() (change.Set, string, error) {
 	after := portEnvRe.ReplaceAll(src, []byte(`${1}"`+string(mapped[1])+`"`))
 	why := fmt.Sprintf("the service listens on PORT %s but the compose file publishes container port %s; PORT is set to %s", env[2], mapped[1], mapped[1])
 	return change.Set{Files: []change.File{{Path: l.rel(abs), Before: src, After: after}}}, why, nil
-}
-
-// ask sends the failure to the triage role and fills r from the answer.
-func (l *loop) ask(ctx context.Context, r *Remediation) error {
-	pt, err := prompts.Load("test.triage")
-	if err != nil {
-		return err
-	}
-	data := l.promptData(r.Failure)
-	prompt, err := pt.Render(data)
-	if err != nil {
-		return err
-	}
-	var a Answer
-	err = l.env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: prompt, Schema: AnswerSchema, SchemaName: "triage"}, &a)
-	ex := l.env.LLM.LastExchange()
-	if len(ex.Files) == 2 {
-		r.Prompt, r.Response = ex.Files[0], ex.Files[1]
-	}
-	if err != nil {
-		return err
-	}
-	model := ex.ModelSeen
-	if model == "" {
-		model = ex.Model
-	}
-	r.Kind, r.Fixer = "model", "model "+model+" (triage role)"
-	r.Class, r.RootCause, r.Confidence, r.TestIsWrong = a.Class, a.RootCause, a.Confidence, a.TestIsWrong
-	switch {
-	case a.NeedsHuman || len(a.Edits) == 0:
-		l.record(r, "model", "", Proposal, "the triage role says a human must decide: "+a.RootCause)
-	case a.Confidence < l.in.MinConfidence:
-		r.set, _ = change.Build(l.in.Workdir, a.Edits, nil)
-		l.record(r, "model", "", Proposal, fmt.Sprintf("confidence %.2f is below policy.min_confidence %.2f; kept as a proposal for a human", a.Confidence, l.in.MinConfidence))
-	default:
-		set, err := change.Build(l.in.Workdir, a.Edits, nil)
-		if err != nil {
-			l.record(r, "model", "", Invalid, "the answer's edits do not apply: "+err.Error())
-			return nil
-		}
-		r.set = set
-	}
-	return nil
-}
-
-// Code is a piece of the code under test shown to the triage role.
-type Code struct {
-	Path     string
-	From, To int
-	Source   string
-}
-
-// promptData is what the triage role sees: the failure, the failing test's
-// source, and the code it points to, each bounded.
-func (l *loop) promptData(f triage.Failure) map[string]any {
-	ev := strings.Join(f.Evidence, "\n")
-	if ev != "" {
-		ev += "\n"
-	}
-	d := map[string]any{"Test": f.Test, "Where": f.Where(), "Class": f.Class, "Owner": f.Owner, "Signature": f.Signature, "Evidence": ev,
-		"TestFile": "", "TestSource": ""}
-	if f.Test == "" {
-		d["Test"] = "the build"
-	}
-	testFile, testSrc, helpers := l.testSource(f.Test)
-	if testSrc != "" {
-		d["TestFile"], d["TestSource"] = testFile, clip(testSrc, 3000)
-	}
-	d["Code"] = l.codeUnderTest(f, testSrc+helpers)
-	return d
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "\n// … (cut)\n"
-}
-
-// testSource finds the top-level test function in the service's and the
-// tests' files; helpers are the file's other functions, searched for the
-// code under test.
-func (l *loop) testSource(test string) (file, src, helpers string) {
-	if test == "" {
-		return "", "", ""
-	}
-	name := strings.SplitN(test, "/", 2)[0]
-	var files []string
-	for _, dir := range []string{l.serviceDir(), l.testsDir()} {
-		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, "_test.go") {
-				files = append(files, p)
-			}
-			return nil
-		})
-	}
-	sort.Strings(files)
-	for _, p := range files {
-		decls := funcs(p)
-		for _, fd := range decls {
-			if fd.name == name {
-				for _, h := range decls {
-					if !strings.HasPrefix(h.name, "Test") {
-						helpers += h.src
-					}
-				}
-				return l.rel(p), fd.src, helpers
-			}
-		}
-	}
-	return "", "", ""
-}
-
-type decl struct {
-	name     string
-	from, to int
-	src      string
-}
-
-func funcs(p string) []decl {
-	src, err := os.ReadFile(p)
-	if err != nil {
-		return nil
-	}
-	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, p, src, parser.ParseComments)
-	if err != nil {
-		return nil
-	}
-	var out []decl
-	for _, d := range file.Decls {
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok {
-			continue
-		}
-		start := fd.Pos()
-		if fd.Doc != nil {
-			start = fd.Doc.Pos()
-		}
-		out = append(out, decl{name: fd.Name.Name, from: fset.Position(start).Line, to: fset.Position(fd.End()).Line,
-			src: string(src[fset.Position(start).Offset:fset.Position(fd.End()).Offset]) + "\n"})
-	}
-	return out
-}
-
-var identRe = regexp.MustCompile(`\b[A-Za-z_]\w*\b`)
-var statusNames = map[string]string{"200": "StatusOK", "201": "StatusCreated", "202": "StatusAccepted", "204": "StatusNoContent",
-	"400": "StatusBadRequest", "404": "StatusNotFound", "405": "StatusMethodNotAllowed", "409": "StatusConflict",
-	"422": "StatusUnprocessableEntity", "500": "StatusInternalServerError", "503": "StatusServiceUnavailable"}
-var codeRe = regexp.MustCompile(`\b([1-5]\d\d)\b`)
-
-// codeUnderTest is the service's functions the failure points to: the one
-// at the failure's location, the ones the test calls, and the ones writing
-// a status code the evidence names. At most four, 4 KB.
-func (l *loop) codeUnderTest(f triage.Failure, testSrc string) []Code {
-	files, _ := filepath.Glob(filepath.Join(l.serviceDir(), "*.go"))
-	type cand struct {
-		path string
-		d    decl
-	}
-	var all []cand
-	for _, p := range files {
-		if strings.HasSuffix(p, "_test.go") {
-			continue
-		}
-		for _, d := range funcs(p) {
-			all = append(all, cand{l.rel(p), d})
-		}
-	}
-	var out []Code
-	size := 0
-	seen := map[string]bool{}
-	add := func(c cand) {
-		k := c.path + ":" + c.d.name + fmt.Sprint(c.d.from)
-		if seen[k] || len(out) >= 4 || size+len(c.d.src) > 4096 {
-			return
-		}
-		seen[k] = true
-		size += len(c.d.src)
-		out = append(out, Code{Path: c.path, From: c.d.from, To: c.d.to, Source: c.d.src})
-	}
-	for _, c := range all {
-		if f.Line > 0 && strings.HasSuffix(c.path, filepath.Base(f.File)) && f.Line >= c.d.from && f.Line <= c.d.to {
-			add(c)
-		}
-	}
-	// Frames of a panic point at more code than its first line.
-	for _, ev := range f.Evidence {
-		for _, c := range all {
-			if strings.Contains(ev, filepath.Base(c.path)+":") {
-				var line int
-				if i := strings.Index(ev, filepath.Base(c.path)+":"); i >= 0 {
-					fmt.Sscanf(ev[i+len(filepath.Base(c.path))+1:], "%d", &line)
-				}
-				if line >= c.d.from && line <= c.d.to {
-					add(c)
-				}
-			}
-		}
-	}
-	called := map[string]bool{}
-	for _, id := range identRe.FindAllString(testSrc, -1) {
-		called[id] = true
-	}
-	for _, c := range all {
-		if called[c.d.name] {
-			add(c)
-		}
-	}
-	for _, m := range codeRe.FindAllStringSubmatch(strings.Join(f.Evidence, "\n"), -1) {
-		if name, ok := statusNames[m[1]]; ok {
-			for _, c := range all {
-				if strings.Contains(c.d.src, "http."+name) {
-					add(c)
-				}
-			}
-		}
-	}
-	return out
 }

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
@@ -40,8 +39,15 @@ type Input struct {
 	Policy        change.Policy `json:"policy"`
 	MaxLinesRun   int           `json:"max_lines_per_run"`
 	MinConfidence float64       `json:"min_confidence"`
+	// MaxQuestions bounds the triage role's questions per iteration (one
+	// per cluster of failures); 0 is 3.
+	MaxQuestions int `json:"max_questions"`
+	// PromptBytes bounds one triage question; 0 is DefaultPromptBytes.
+	PromptBytes int `json:"prompt_bytes"`
 	// Inject plants a known fault before the first run (see Faults).
 	Inject string `json:"inject,omitempty"`
+	// Seed places the injected fault among its sites.
+	Seed int64 `json:"seed,omitempty"`
 	// Deployed is the running service; nil when deploy did not run, and
 	// then the acceptance tests do not either (recorded, not hidden).
 	Deployed *deploy.Output `json:"-"`
@@ -58,6 +64,7 @@ const (
 	StopStuck     = "stuck"
 	StopNoFix     = "no-fix"
 	StopModel     = "llm-error"
+	StopBudget    = "budget"
 	StopInterrupt = "interrupted"
 )
 
@@ -71,6 +78,9 @@ type Output struct {
 	Remediations []Remediation    `json:"remediations"`
 	Stop         string           `json:"stop"`
 	StopDetail   string           `json:"stop_detail"`
+	// QuestionCapHit lists the iterations where clusters were left
+	// unasked because phases.test.max_questions was reached.
+	QuestionCapHit []int `json:"question_cap_hit,omitempty"`
 }
 
 // Counts are test counts, leaf tests (a test with subtests counts them).
@@ -108,37 +118,34 @@ type Flake struct {
 	Rerun     string `json:"rerun_log"`
 }
 
-// Remediation statuses.
+// Remediation statuses: the change transaction's.
 const (
-	Applied  = "applied"
-	Reverted = "reverted"
-	Refused  = "refused"
-	Proposal = "proposal" // below the confidence threshold, or the model asks for a human
-	Invalid  = "invalid"
+	Applied  = change.Applied
+	Reverted = change.Reverted
+	Refused  = change.Refused
+	Proposal = change.Proposal
+	Invalid  = change.Invalid
 )
 
-// Remediation is one proposed change for one failure and its fate.
+// Remediation is one proposed change for one cluster of failures and its
+// fate.
 type Remediation struct {
-	N           int            `json:"n"`
+	change.Record
 	Iteration   int            `json:"iteration"`
-	Failure     triage.Failure `json:"failure"`
-	Kind        string         `json:"kind"` // deterministic or model
-	Fixer       string         `json:"fixer"`
-	Class       string         `json:"class"` // the triage's class (the classifier's for a deterministic fix)
+	Failure     triage.Failure `json:"failure"` // the cluster's first
+	Cluster     string         `json:"cluster"` // what its failures share
+	Targets     []string       `json:"targets"` // their signatures
+	Class       string         `json:"class"`   // the triage's class (the classifier's for a deterministic fix)
 	RootCause   string         `json:"root_cause"`
 	Confidence  float64        `json:"confidence,omitempty"`
 	TestIsWrong bool           `json:"test_is_wrong,omitempty"`
-	Status      string         `json:"status"`
-	Reason      string         `json:"reason,omitempty"`
-	Files       []string       `json:"files,omitempty"`
-	Lines       int            `json:"lines,omitempty"`
-	Patch       string         `json:"patch,omitempty"`
-	Prompt      string         `json:"prompt,omitempty"`
-	Response    string         `json:"response,omitempty"`
+	Questions   int            `json:"questions,omitempty"` // to the model, follow-ups included
+	Verdict     *Verdict       `json:"verdict,omitempty"`
 	Failures    [2]int         `json:"failures"` // before, after (after: -1 until re-run)
 	Redeployed  bool           `json:"redeployed,omitempty"`
 
-	set change.Set
+	set  change.Set
+	diff string
 }
 
 // Run runs the phase.
@@ -150,6 +157,13 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	g := in.Go.Or(env.Log, in.Environ)
 	l := &loop{env: env, in: in, g: g, out: &out, tried: map[string]bool{}, seen: map[string]bool{}, flaky: map[string]bool{},
 		deployed: in.Deployed}
+	l.txn = &change.Txn{Workdir: in.Workdir, Policy: in.Policy, MaxLinesRun: in.MaxLinesRun,
+		Write: func(name string, b []byte) (string, error) {
+			if _, err := env.Art.Write(name, b); err != nil {
+				return "", err
+			}
+			return env.Art.Rel(name), nil
+		}}
 	if in.Deployed != nil && in.Deployed.URL == "" {
 		l.deployed = nil // deploy ran and failed (Docker down, say): nothing to test end to end
 	}
@@ -175,13 +189,11 @@ type loop struct {
 	g        gotool.Go
 	out      *Output
 	deployed *deploy.Output
+	txn      *change.Txn
 	stale    bool            // the service changed since it was deployed
-	tried    map[string]bool // signatures a remediation was tried for
-	seen     map[string]bool // signature sets seen after a change
+	tried    map[string]bool // clusters (their signatures) a change was tried for
+	seen     map[string]bool // failure sets the tree has had
 	flaky    map[string]bool // package + test
-	lines    int             // changed lines kept so far
-	original map[string][]byte
-	order    []string
 	cleanup  []string
 }
 
@@ -190,93 +202,6 @@ func (l *loop) serviceDir() string {
 }
 func (l *loop) testsDir() string {
 	return filepath.Join(l.in.Workdir, filepath.FromSlash(l.in.Spec.TestsDir))
-}
-
-func (l *loop) run(ctx context.Context) error {
-	var prev *Iteration
-	var pending *Remediation
-	for n := 1; ; n++ {
-		if err := ctx.Err(); err != nil {
-			l.stop(StopInterrupt, "the run was cancelled")
-			return err
-		}
-		it, err := l.iteration(ctx, n)
-		if err != nil {
-			return err
-		}
-		reverted := false
-		if pending != nil {
-			pending.Failures[1] = len(it.Failures)
-			if len(it.Failures) < pending.Failures[0] {
-				it.Verdict = fmt.Sprintf("remediation %d kept: %d -> %d failure(s)", pending.N, pending.Failures[0], len(it.Failures))
-				l.keep(pending)
-			} else {
-				it.Verdict = fmt.Sprintf("remediation %d reverted: %d -> %d failure(s)", pending.N, pending.Failures[0], len(it.Failures))
-				if err := l.revert(pending, fmt.Sprintf("the failures did not go down (%d before, %d after)", pending.Failures[0], len(it.Failures))); err != nil {
-					return err
-				}
-				reverted = true
-			}
-			pending = nil
-		}
-		l.out.Iterations = append(l.out.Iterations, it)
-		fmt.Fprintf(l.env.Log, "iteration %d: %d failure(s) %s\n", n, len(it.Failures), it.Verdict)
-		if reverted {
-			it = *prev // the tree is back to what the previous run tested
-		}
-		cur := it
-		prev = &cur
-		if len(it.Failures) == 0 {
-			if len(l.out.Flaky) > 0 {
-				l.stop(StopFlaky, fmt.Sprintf("every failure was flaky (%d): reported, nothing edited", len(l.out.Flaky)))
-			} else {
-				l.stop(StopPassed, "every test passed")
-			}
-			return nil
-		}
-		remediations := 0
-		for _, r := range l.out.Remediations {
-			if r.Status == Applied || r.Status == Reverted {
-				remediations++
-			}
-		}
-		if remediations >= l.in.MaxIterations {
-			l.stop(StopLimit, fmt.Sprintf("%d remediation(s) tried, the limit (phases.test.max_iterations) is %d", remediations, l.in.MaxIterations))
-			return nil
-		}
-		key := sigSet(it.Failures)
-		if l.seen[key] {
-			l.stop(StopStuck, "the same failures came back after a change: "+key)
-			return nil
-		}
-		var err2 error
-		pending, err2 = l.remediate(ctx, n, it.Failures)
-		if err2 != nil {
-			return err2
-		}
-		if pending == nil {
-			if l.out.Stop == "" {
-				l.stop(StopNoFix, "no fix could be tried for the failures left; the proposals are kept for a human")
-			}
-			return nil
-		}
-		l.seen[key] = true
-	}
-}
-
-func (l *loop) stop(reason, detail string) {
-	l.out.Stop, l.out.StopDetail = reason, detail
-	fmt.Fprintf(l.env.Log, "stop: %s: %s\n", reason, detail)
-	_ = l.env.Art.Event("decision", map[string]any{"decision": "stop", "reason": reason, "detail": detail})
-}
-
-func sigSet(fs []triage.Failure) string {
-	var s []string
-	for _, f := range fs {
-		s = append(s, f.Signature)
-	}
-	sort.Strings(s)
-	return strings.Join(s, " ; ")
 }
 
 // iteration runs both suites, then re-runs each new failing test alone.
