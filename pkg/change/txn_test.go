@@ -16,7 +16,10 @@ func TestTxn(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "svc/a.go"), []byte("package a\n\nvar x = 1\n"), 0o644)
 	var written []string
 	tx := &Txn{Workdir: dir, Policy: Policy{Dirs: []string{"svc"}}, MaxLinesRun: 3,
-		Write: func(name string, b []byte) (string, error) { written = append(written, name); return "run/" + name, nil }}
+		Write: func(name string, b []byte) (string, error) {
+			written = append(written, name)
+			return "run/" + name, nil
+		}}
 
 	bad, _ := Build(dir, []Edit{{Path: "svc/a.go", Old: "x = 1", New: "x = 2"}}, nil)
 	r := tx.Next("model", "model m")
