@@ -195,7 +195,8 @@ func testDetail(o testrun.Output) report.Detail {
 	d.Facts = append(d.Facts, fmt.Sprintf("%d iteration(s); stopped: %s (%s); final %d passed, %d failed, %d skipped",
 		len(o.Iterations), o.Stop, o.StopDetail, o.Final.Passed, o.Final.Failed, o.Final.Skipped))
 	if in := o.Inject; in != nil {
-		d.Facts = append(d.Facts, fmt.Sprintf("planted fault %s (--inject): %s; expected class %s; workdir restored at the end: %v", in.Fault, in.What, in.Expected, in.Restored))
+		d.Facts = append(d.Facts, fmt.Sprintf("planted fault %s (--inject, seed %d) at %s: %s; expected class %s, the classifier found %s; workdir restored at the end: %v",
+			in.Fault, in.Seed, orDash(in.Site), in.What, in.Expected, orDash(strings.Join(in.Found, ", ")), in.Restored))
 		d.Changes = append(d.Changes, report.Change{Title: "injected fault " + in.Fault, Status: "planted", Reason: in.What, Patch: in.Patch})
 	}
 	if len(o.QuestionCapHit) > 0 {

@@ -147,7 +147,7 @@ func keepTest(s *State, o testrun.Output) {
 	s.Tests = report.Tests{Passed: o.Final.Passed, Failed: o.Final.Failed, Skipped: o.Final.Skipped}
 	if in := o.Inject; in != nil {
 		s.Note(summary.Failure{Phase: phase.Test, Class: in.Expected,
-			Message: fmt.Sprintf("injected fault %s: %s (--inject)", in.Fault, in.What), Where: in.Patch})
+			Message: fmt.Sprintf("injected fault %s at %s: %s (--inject, seed %d); expected class %s, found %s", in.Fault, orDash(in.Site), in.What, in.Seed, in.Expected, orDash(strings.Join(in.Found, ", "))), Where: in.Patch})
 	}
 	for _, r := range o.Remediations {
 		switch r.Status {
@@ -176,4 +176,11 @@ func keepTest(s *State, o testrun.Output) {
 
 func buildReport(s *State) (report.Input, error) {
 	return s.ReportInput(), nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

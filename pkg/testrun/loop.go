@@ -42,6 +42,7 @@ func (l *loop) run(ctx context.Context) error {
 		if kept || n == 1 {
 			cur = it.Failures
 		}
+		l.found(it.Failures)
 		l.out.Iterations = append(l.out.Iterations, it)
 		fmt.Fprintf(l.env.Log, "iteration %d: %d failure(s) %s\n", n, len(it.Failures), it.Verdict)
 		if l.done(cur, kept) {

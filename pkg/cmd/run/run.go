@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/MakeNowJust/heredoc"
@@ -99,7 +101,8 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	fl.BoolVar(&opts.Offline, "offline", false, "replay recorded model answers only; a cache miss is an error, no network")
 	fl.BoolVar(&opts.Keep, "keep", def.Docker.Keep, "leave the service's containers running at the end")
 	fl.Bool("force", def.Phases.Scaffold.Force, "overwrite generated files that were changed by hand (default: keep them, write the new version beside)")
-	fl.String("inject", "", "plant a known `FAULT` in the service before the test phase, to watch the loop fix it: "+strings.Join(testrun.FaultNames(), ", "))
+	fl.String("inject", "", "plant a `FAULT` in the service before the test phase, to watch the loop fix it (\"list\": the faults with a site in this service): "+strings.Join(testrun.FaultNames(), ", "))
+	fl.Int64("seed", 0, "place the --inject fault among its sites with this `SEED` (config phases.test.seed)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the summary JSON on stdout")
 	fl.StringSliceVar(&opts.Only, "only", nil, "run only these `PHASES` (comma-separated)")
 	fl.StringSliceVar(&opts.Skip, "skip", nil, "skip these `PHASES` (comma-separated)")
@@ -114,6 +117,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		"docker.keep":           fl.Lookup("keep"),
 		"phases.scaffold.force": fl.Lookup("force"),
 		"phases.test.inject":    fl.Lookup("inject"),
+		"phases.test.seed":      fl.Lookup("seed"),
 	}
 	return cmd
 }
@@ -156,6 +160,9 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if opts.Offline {
 		cfg.LLM.Mode = llm.ModeReplay
+	}
+	if cfg.Phases.Test.Inject == "list" {
+		return listFaults(ios.Out, workdir, cfg.Service.Dir)
 	}
 	if in := cfg.Phases.Test.Inject; in != "" && !slices.Contains(testrun.FaultNames(), in) {
 		return early(opts, started, artifacts, failure.ConfigError, cmdutil.FlagErrorf(fmt.Errorf("--inject %q: not a known fault; use one of %s", in, strings.Join(testrun.FaultNames(), ", "))))
@@ -370,4 +377,23 @@ func WriteRejected(f *cmdutil.Factory, artifacts string, started time.Time, clas
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// listFaults prints the faults --inject knows and where each applies in
+// this service; it runs nothing and writes nothing.
+func listFaults(w io.Writer, workdir, dir string) error {
+	fs, err := testrun.ListFaults(workdir, dir)
+	if err != nil {
+		return cmdutil.FlagErrorf(fmt.Errorf("--inject list: %w", err))
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FAULT\tSITES\tEXPECTED CLASS\tWHAT")
+	for _, f := range fs {
+		sites := fmt.Sprint(f.Sites)
+		if f.Sites < 0 {
+			sites = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Name, sites, f.Class, f.What)
+	}
+	return tw.Flush()
 }
