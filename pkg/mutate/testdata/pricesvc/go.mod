@@ -1,0 +1,3 @@
+module example.com/pricesvc
+
+go 1.24
