@@ -233,8 +233,33 @@ func TestUnknownFault(t *testing.T) {
 	h, in := setup(t, calc, fixAdd)
 	in.Inject = "gremlins"
 	_, err := Run(context.Background(), h.Env, in)
-	if failure.ClassOf(err) != failure.ConfigError || !strings.Contains(err.Error(), "wrong-status") {
+	if failure.ClassOf(err) != failure.ConfigError || !strings.Contains(err.Error(), "nil-map") {
 		t.Errorf("%v", err)
+	}
+}
+
+// An operator with no site in this service is a config error naming the
+// ones that have one; one with a site plants a fault in this service's own
+// code (not the reference's), and the loop fixes it.
+func TestInjectAnyService(t *testing.T) {
+	src := strings.Replace(strings.Replace(calc, "a - b", "a + b", 1), "return a * b", "return a * b * 1", 1)
+	h, in := setup(t, src, nil)
+	in.Inject = "nil-map" // calc has no handler
+	_, err := Run(context.Background(), h.Env, in)
+	if failure.ClassOf(err) != failure.ConfigError || !strings.Contains(err.Error(), "arith (1)") {
+		t.Errorf("%v", err)
+	}
+	h, in = setup(t, src, func(q fixtures.Question) (Answer, bool) {
+		return Answer{Class: "assertion_failure", RootCause: "Mul doubles", Confidence: 0.9,
+			Edits: []change.Edit{{Path: "svc/calc.go", Old: "return a * b * 2", New: "return a * b * 1"}}}, true
+	})
+	in.Inject = "arith"
+	out, err := Run(context.Background(), h.Env, in)
+	if err != nil || out.Inject == nil || out.Stop != StopPassed {
+		t.Fatalf("%v %+v\n%s", err, out.Inject, h.Log)
+	}
+	if inj := out.Inject; !strings.HasPrefix(inj.Site, "svc/calc.go:") || inj.Expected != "assertion_failure" || strings.Join(inj.Found, ",") != "assertion_failure" || !inj.Restored {
+		t.Errorf("injection %+v", inj)
 	}
 }
 
