@@ -10,6 +10,7 @@ package triage
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -56,26 +57,33 @@ const (
 	Text        Kind = "text"
 )
 
+// The marks Detect looks for at the start of a line. Each begins with the
+// newline Detect puts before the log: a literal first byte lets the search
+// go from line to line instead of trying every byte of a megabyte.
 var (
-	jsonEventRe = regexp.MustCompile(`(?m)^\{"(Time|Action)":`)
-	dockerRe    = regexp.MustCompile(`(?m)^(Step \d+/\d+ : |#\d+ \[|ERROR: failed to solve|failed to solve:|The command '.*' returned a non-zero code)`)
-	compileRe   = regexp.MustCompile(`(?m)^(?:\./|\.\./|/)?[\w./\-]+\.go:\d+(?::\d+)?: `)
-	goTestRe    = regexp.MustCompile(`(?m)^(--- FAIL: |FAIL\s|ok\s+\S+)`)
-	logLineRe   = regexp.MustCompile(`(?m)^\{"time":|^time=|^\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d`)
+	jsonEventRe   = regexp.MustCompile(`\n\{"(?:Time|Action)":`)
+	dockerRe      = regexp.MustCompile(`\n(?:Step \d+/\d+ : |#\d+ \[|ERROR: failed to solve|failed to solve:|The command '.*' returned a non-zero code|Sending build context to Docker daemon)`)
+	goTestRe      = regexp.MustCompile(`\n(?:--- FAIL: |FAIL\s|ok\s+\S+)`)
+	logLineRe     = regexp.MustCompile(`\n(?:\{"time":|time=|\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d)`)
+	compileLineRe = regexp.MustCompile(`\n(?:\./|\.\./|/)?[\w./\-]+\.go:\d+(?::\d+)?: `)
 )
+
+// compileRe is a compiler's line: file.go:line[:col]: message.
+var compileRe = regexp.MustCompile(`(?m)^(?:\./|\.\./|/)?[\w./\-]+\.go:\d+(?::\d+)?: `)
 
 // Detect says what kind of log b is.
 func Detect(b string) Kind {
+	nb := "\n" + b
 	switch {
-	case jsonEventRe.MatchString(b):
+	case jsonEventRe.MatchString(nb):
 		return GoTestJSON
-	case dockerRe.MatchString(b):
+	case dockerRe.MatchString(nb):
 		return DockerBuild
-	case goTestRe.MatchString(b):
+	case goTestRe.MatchString(nb):
 		return GoTest
-	case logLineRe.MatchString(b):
+	case logLineRe.MatchString(nb):
 		return Container
-	case compileRe.MatchString(b):
+	case compileLineRe.MatchString(nb):
 		return GoBuild
 	case strings.Contains(b, "panic: "):
 		return GoTest
@@ -87,11 +95,38 @@ func Detect(b string) Kind {
 func Classify(log string) []Failure {
 	switch Detect(log) {
 	case GoTestJSON:
-		return FromReport(gotool.ParseTestJSON([]byte(log)))
+		rep := gotool.ParseTestJSON([]byte(log))
+		if strings.Contains(log, "panic: ") || strings.Contains(log, "fatal error: ") || !slices.ContainsFunc(rep.Tests, failed) {
+			rep.Tests = append(rep.Tests, unfinished(log)...)
+		}
+		return FromReport(rep)
 	case GoTest:
-		return fromPlainTest(log)
+		return FromReport(parsePlain(log))
+	case DockerBuild:
+		if fs := FromText(log, "", ""); len(fs) > 0 || builtRe.MatchString(log) {
+			return fs
+		}
+		// A build that stopped on a message no rule knows.
+		f := Failure{Class: failure.ImageBuildFailed, Message: lastError(log)}
+		return []Failure{finish(f, log)}
 	}
 	return FromText(log, "", "")
+}
+
+func failed(t gotool.TestResult) bool { return t.Action == "fail" }
+
+var builtRe = regexp.MustCompile(`(?m)^(Successfully built |Successfully tagged |#\d+ writing image )`)
+
+// lastError is the last line of a log that says something failed, else
+// its last line.
+func lastError(log string) string {
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.ToLower(lines[i]); strings.Contains(l, "error") || strings.Contains(l, "failed") {
+			return strings.TrimSpace(lines[i])
+		}
+	}
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // FromReport classifies the failed tests of a `go test -json` run, and its
@@ -99,13 +134,17 @@ func Classify(log string) []Failure {
 // not counted again.
 func FromReport(rep gotool.Report) []Failure {
 	var out []Failure
-	if strings.Contains(rep.Output, "[build failed]") || strings.Contains(rep.Output, "[setup failed]") || compileRe.MatchString(rep.Output) {
+	if strings.Contains(rep.Output, "[build failed]") || strings.Contains(rep.Output, "[setup failed]") || compileLineRe.MatchString("\n"+rep.Output) {
 		out = append(out, FromText(rep.Output, "", "")...)
 	}
 	failedChild := map[string]bool{}
+	outputs := map[string]string{}
 	for _, t := range rep.Tests {
-		if t.Action == "fail" {
-			if i := strings.LastIndex(t.Test, "/"); i > 0 {
+		outputs[t.Package+"\x00"+t.Test] = t.Output
+		// A subtest's name can hold "/" itself (t.Run("POST /items")):
+		// every prefix may be its parent.
+		for i, c := range t.Test {
+			if c == '/' && t.Action == "fail" {
 				failedChild[t.Package+"\x00"+t.Test[:i]] = true
 			}
 		}
@@ -114,109 +153,65 @@ func FromReport(rep gotool.Report) []Failure {
 		if t.Action != "fail" || failedChild[t.Package+"\x00"+t.Test] {
 			continue
 		}
-		fs := FromText(t.Output, t.Package, t.Test)
-		if len(fs) == 0 {
-			fs = []Failure{finish(Failure{Class: failure.Unknown, Package: t.Package, Test: t.Test, Message: "the test failed without saying why"}, t.Output)}
-		}
-		out = append(out, fs[0])
+		f := FromText(t.Output, t.Package, t.Test)[0]
+		f = fromParent(f, t, outputs)
+		out = append(out, serverPanic(f, rep.Output))
 	}
-	// A test binary that panics fails its package with no test event.
-	if len(out) == 0 && strings.Contains(rep.Output, "panic: ") {
-		out = append(out, FromText(rep.Output, "", "")...)
+	// A panic outside any test's output (in init, or in a goroutine the
+	// code started, with no -v to say which test ran) fails its package.
+	if i := panicStart(rep.Output); i >= 0 {
+		out = append(out, FromText(rep.Output[i:], "", "")...)
 	}
 	return dedupe(out)
 }
 
-var failLineRe = regexp.MustCompile(`(?m)^\s*--- FAIL: (\S+)`)
-var pkgFailRe = regexp.MustCompile(`(?m)^FAIL[ \t]+(\S+)`)
-
-// fromPlainTest splits plain `go test` output by failing test.
-func fromPlainTest(log string) []Failure {
-	var out []Failure
-	if strings.Contains(log, "[build failed]") || strings.Contains(log, "[setup failed]") {
-		out = append(out, FromText(log, "", "")...)
-	}
-	lines := strings.Split(log, "\n")
-	pkg := ""
-	if m := pkgFailRe.FindStringSubmatch(log); m != nil {
-		pkg = m[1]
-	}
-	seenParent := map[string]bool{}
-	for i, l := range lines {
-		m := failLineRe.FindStringSubmatch(l)
-		if m == nil {
-			continue
+// panicStart is where a panic's message begins in text, or -1.
+func panicStart(text string) int {
+	for _, p := range []string{"panic: ", "fatal error: "} {
+		if strings.HasPrefix(text, p) {
+			return 0
 		}
-		name := m[1]
-		if seenParent[name] {
-			continue
-		}
-		for p := name; strings.Contains(p, "/"); {
-			p = p[:strings.LastIndex(p, "/")]
-			seenParent[p] = true
-		}
-		// The test's output follows its --- FAIL line, indented.
-		var body []string
-		for _, b := range lines[i+1:] {
-			if strings.HasPrefix(strings.TrimSpace(b), "--- ") || (!strings.HasPrefix(b, " ") && !strings.HasPrefix(b, "\t")) {
-				break
-			}
-			body = append(body, b)
-		}
-		if len(body) == 0 {
-			// A panic is printed unindented after the test's --- FAIL line.
-			for _, b := range lines[i+1:] {
-				if strings.HasPrefix(strings.TrimSpace(b), "--- FAIL") {
-					break
-				}
-				body = append(body, b)
-			}
-		}
-		fs := FromText(strings.Join(body, "\n"), pkg, name)
-		if len(fs) > 0 {
-			out = append(out, fs[0])
+		if i := strings.Index(text, "\n"+p); i >= 0 {
+			return i + 1
 		}
 	}
-	if len(out) == 0 && strings.Contains(log, "panic: ") {
-		out = append(out, FromText(log, pkg, "")...)
-	}
-	// Parents are reported before their subtests fail: drop them.
-	var keep []Failure
-	for _, f := range out {
-		if !seenParent[f.Test] || f.Test == "" {
-			keep = append(keep, f)
-		}
-	}
-	return dedupe(keep)
+	return -1
 }
 
-type rule struct {
-	class failure.Class
-	re    *regexp.Regexp
+// fromParent: go test -json gives a subtest's panic to its parent (it is
+// printed after the parent's --- FAIL line), so a subtest that failed
+// without saying why takes the panic or timeout its parents printed.
+func fromParent(f Failure, t gotool.TestResult, outputs map[string]string) Failure {
+	for p := t.Test; f.Class == failure.Unknown && strings.Contains(p, "/"); {
+		p = p[:strings.LastIndex(p, "/")]
+		fs := FromText(outputs[t.Package+"\x00"+p], t.Package, t.Test)
+		if len(fs) > 0 && (fs[0].Class == failure.Panic || fs[0].Class == failure.Timeout) {
+			return fs[0]
+		}
+	}
+	return f
 }
 
-// rules are tried in order on a block of text; the first that matches
-// names the class and the line that is the message.
-var rules = []rule{
-	{failure.DockerUnavailable, regexp.MustCompile(`(?i)cannot connect to the docker daemon|docker daemon is not running|error during connect|docker\.sock: connect`)},
-	{failure.PortConflict, regexp.MustCompile(`address already in use|port is already allocated|ports are not available`)},
-	{failure.ImageBuildFailed, regexp.MustCompile(`returned a non-zero code|failed to solve|ERROR \[.*\]|COPY failed|executor failed running`)},
-	{failure.Timeout, regexp.MustCompile(`test timed out after|context deadline exceeded|i/o timeout|Client\.Timeout exceeded`)},
-	{failure.Panic, regexp.MustCompile(`^panic: |^fatal error: `)},
-	{failure.ServiceUnreachable, regexp.MustCompile(`connection refused|connection reset by peer|no such host|: EOF$|server closed idle connection|unexpected EOF`)},
-	{failure.MissingDependency, regexp.MustCompile(`no required module provides package|missing go\.sum entry|cannot find module providing package|module .* not found`)},
-	{failure.ImportError, regexp.MustCompile(`imported and not used|undefined: (` + stdPackages + `)\b|could not import|could not import |is not a package`)},
-	{failure.HealthcheckFailed, regexp.MustCompile(`(?i)never became healthy|unhealthy|healthcheck failed`)},
-	{failure.ContainerExited, regexp.MustCompile(`(?i)container .* exited|exited with code [1-9]`)},
-	{failure.CompileError, regexp.MustCompile(`\.go:\d+(:\d+)?: .*(undefined|cannot use|syntax error|expected|not enough arguments|too many arguments|declared and not used|mismatched types|invalid operation|redeclared|missing return|has no field or method)`)},
-	{failure.AssertionFailure, regexp.MustCompile(`(?i)\bgot\b.*\bwant\b|\bwant\b.*\bgot\b|expected .* (but )?(got|was|actual)|status (code )?\d{3}.*\d{3}|mismatch|not equal|should (be|equal)|= .*, want `)},
+// serverPanic: net/http recovers a handler's panic, logs "http: panic
+// serving" with the stack, and closes the connection. A test that saw only
+// the closed connection failed on that panic. Without -v the log is not
+// any test's output.
+func serverPanic(f Failure, other string) Failure {
+	i := strings.Index(other, "http: panic serving")
+	if f.Class != failure.ServiceUnreachable || i < 0 || !(strings.Contains(f.Message, "EOF") || strings.Contains(f.Message, "reset")) {
+		return f
+	}
+	block := other[strings.LastIndex(other[:i], "\n")+1:]
+	if len(block) > 16<<10 {
+		block = block[:16<<10]
+	}
+	p := FromText(block, f.Package, f.Test)
+	if len(p) == 0 || p[0].Class != failure.Panic {
+		return f
+	}
+	return p[0]
 }
 
-// stdPackages are package names an "undefined:" most often means a
-// missing import of.
-const stdPackages = `fmt|strings|strconv|errors|os|io|bytes|json|http|time|sort|sync|context|filepath|path|url|log|slog|sha256|hex|base64|regexp|bufio|math|rand|atomic|slices|maps|exec|signal|reflect|unicode|utf8|httptest|testing|flag|net`
-
-var vetHeaderRe = regexp.MustCompile(`(?m)^# \[[^\]]+\]\s*$`)
 var fileLineRe = regexp.MustCompile(`(?:^|\s|\()((?:\./|\.\./)?[\w./\-]*?([\w\-]+\.go)):(\d+)(?::\d+)?`)
 var stdFrameRe = regexp.MustCompile(`/src/(runtime|testing|net|time|reflect|sync|internal|os|io|encoding|fmt|context)/|^_testmain\.go`)
 var frameRe = regexp.MustCompile(`^\s+(\S+\.go):(\d+)`)
@@ -225,54 +220,40 @@ var frameRe = regexp.MustCompile(`^\s+(\S+\.go):(\d+)`)
 // container log). It returns one failure per distinct problem it sees.
 func FromText(text, pkg, test string) []Failure {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	// go vet's findings under `go test` come after a "# [pkg]" header.
-	if loc := vetHeaderRe.FindStringIndex(text); loc != nil {
-		rest := text[loc[1]:]
-		for _, l := range strings.Split(rest, "\n") {
-			if compileRe.MatchString(strings.TrimSpace(l)) {
-				f := Failure{Class: failure.VetFailure, Package: pkg, Test: test, Message: strings.TrimSpace(l)}
-				f.File, f.Line = location(l)
-				return []Failure{finish(f, text)}
-			}
-		}
-	}
 	cands := candidates(lines)
-	for _, r := range rules {
-		for _, i := range cands {
-			l := lines[i]
-			t := strings.TrimSpace(l)
-			if t == "" || !r.re.MatchString(t) {
-				continue
-			}
-			f := Failure{Class: r.class, Package: pkg, Test: test, Message: t}
-			switch r.class {
-			case failure.Panic:
-				f.File, f.Line = panicFrame(lines[i:])
-			default:
-				f.File, f.Line = location(t)
-				if f.File == "" {
-					f.File, f.Line = nearestLocation(lines, i)
-				}
-			}
-			return []Failure{finish(f, text)}
-		}
+	f, ok := matchRules(envRules, lines, cands, pkg, test)
+	if !ok {
+		f, ok = diagnostic(lines, pkg, test)
 	}
-	// A compiler line that no rule named.
+	if !ok {
+		f, ok = matchRules(rules, lines, cands, pkg, test)
+	}
+	if !ok {
+		f, ok = bareCompilerLine(text, lines, pkg, test)
+	}
+	if !ok && test != "" {
+		msg := firstMeaningful(lines)
+		f = Failure{Class: failure.Unknown, Package: pkg, Test: test, Message: msg}
+		f.File, f.Line = location(msg)
+		ok = true
+	}
+	if !ok {
+		return nil
+	}
+	return []Failure{finish(f, text)}
+}
+
+// bareCompilerLine is a compiler's line with no column that no rule named.
+func bareCompilerLine(text string, lines []string, pkg, test string) (Failure, bool) {
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		if compileRe.MatchString(t) && (strings.Contains(text, "[build failed]") || test == "") && !strings.Contains(t, "_test.go:") {
 			f := Failure{Class: failure.CompileError, Package: pkg, Test: test, Message: t}
 			f.File, f.Line = location(t)
-			return []Failure{finish(f, text)}
+			return f, true
 		}
 	}
-	if test != "" {
-		msg := firstMeaningful(lines)
-		f := Failure{Class: failure.Unknown, Package: pkg, Test: test, Message: msg}
-		f.File, f.Line = location(msg)
-		return []Failure{finish(f, text)}
-	}
-	return nil
+	return Failure{}, false
 }
 
 // keywords prefilter the lines the rules are tried on: a log of a
@@ -282,7 +263,8 @@ var keywords = []string{"panic", "fatal error", "timed out", "deadline", "timeou
 	"undefined", "could not import", "not a package", "healthy", "healthcheck", "exited", "already in use", "already allocated",
 	"not available", "docker", "error during connect", "non-zero code", "failed to solve", "error", "copy failed", "executor failed",
 	"cannot", "syntax", "expected", "arguments", "declared and not used", "mismatched", "invalid operation", "redeclared",
-	"missing return", "has no field", "got", "want", "status ", "mismatch", "not equal", "should"}
+	"missing return", "has no field", "got", "want", "status ", "mismatch", "not equal", "should", "differ",
+	"!=", "not json", "invalid character", "unmarshal"}
 
 // candidates are the indexes of the lines worth a rule: the first and
 // the last 200 that hold a keyword.
