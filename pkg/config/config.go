@@ -199,7 +199,7 @@ func Default() Config {
 		},
 		Phases: Phases{Testgen: Testgen{Unit: true},
 			Lint:   Lint{MaxPasses: 5, ModelFixes: 10, Golangci: "auto", FixesFile: "FIXES.md"},
-			Test:   Test{MaxIterations: 3, MaxQuestions: 3, PromptBytes: 14 << 10},
+			Test:   Test{MaxIterations: 3, MaxQuestions: 3, PromptBytes: 15 << 10},
 			Deploy: Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}},
 		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
 		Run:    Run{Timeout: 30 * time.Minute},
@@ -258,8 +258,8 @@ func (c *Config) Validate() error {
 	if c.Phases.Test.MaxQuestions < 1 {
 		return &KeyError{Key: "phases.test.max_questions", Msg: "must be at least 1"}
 	}
-	if c.Phases.Test.PromptBytes < 2048 {
-		return &KeyError{Key: "phases.test.prompt_bytes", Msg: "must be at least 2048: the evidence alone needs that"}
+	if c.Phases.Test.PromptBytes < 8192 {
+		return &KeyError{Key: "phases.test.prompt_bytes", Msg: "must be at least 8192: the instructions and the evidence alone need that"}
 	}
 	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
 		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}

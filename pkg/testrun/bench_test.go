@@ -63,7 +63,7 @@ func BenchmarkTriagePrompt1MB(b *testing.B) {
 			b.Fatalf("%d failures", len(fs))
 		}
 		f := relFailure(fs[0], dir, filepath.Join(dir, "svc"))
-		p, err := pt.Render(l.context(clusterFailures([]triage.Failure{f})[0], nil))
+		p, err := l.question(pt, clusterFailures([]triage.Failure{f})[0], nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestTriagePromptOfABigLogIsSmall(t *testing.T) {
 	dir, l := calcLoop(t)
 	fs := triage.FromReport(gotool.ParseTestJSON(failingLog(1 << 20)))
 	pt, _ := prompts.Load("test.triage")
-	p, err := pt.Render(l.context(clusterFailures([]triage.Failure{relFailure(fs[0], dir, filepath.Join(dir, "svc"))})[0], nil))
+	p, err := l.question(pt, clusterFailures([]triage.Failure{relFailure(fs[0], dir, filepath.Join(dir, "svc"))})[0], nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package testrun
 
 import (
 	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -10,13 +9,16 @@ import (
 	"strings"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 	"github.com/orchestrate-dev/orchestrate/pkg/triage"
+	"github.com/orchestrate-dev/orchestrate/prompts"
 )
 
-// DefaultPromptBytes bounds the triage question: about 4k tokens, which
-// leaves room for the answer in an 8k-context local model.
-const DefaultPromptBytes = 14 << 10
+// DefaultPromptBytes bounds the triage question, system message included:
+// about 4k tokens, which leaves room for the answer in an 8k-context local
+// model.
+const DefaultPromptBytes = 15 << 10
 
 // Code is a piece of code shown to the triage role.
 type Code struct {
@@ -40,12 +42,21 @@ type TriagePrompt struct {
 	Shown       []Code   // a follow-up: what the model asked to see
 	NotFound    []string // what it asked for and does not exist
 	Classes     []ClassInfo
+
+	svc  *source
+	rank map[int]int
 }
 
-// FailureInfo is one failure as the prompt shows it.
+// FailureInfo is one failure as the prompt shows it. Past the first few
+// of a cluster a failure is Brief: one line, its evidence like the others'.
 type FailureInfo struct {
 	Test, Where, Class, Owner, Signature, Evidence string
+	Brief                                          bool
 }
+
+// fullFailures is how many failures of a cluster are shown with all their
+// evidence; the rest share the root and get a line each.
+const fullFailures = 4
 
 // EndpointInfo is one endpoint of the spec with its examples.
 type EndpointInfo struct {
@@ -74,8 +85,29 @@ const (
 	testBytes     = 3 << 10
 	specBytes     = 2560
 	triedBytes    = 1536
-	frameBytes    = 1 << 10 // the prompt's own words
+	frameBytes    = 3 << 10 // the prompt's own words, the system message's taxonomy included
 )
+
+// question renders the triage question for a cluster within the byte
+// budget: when the rendered prompt is over, the code gets less room.
+func (l *loop) question(pt *prompts.Template, c Cluster, need []string) (llm.Prompt, error) {
+	p := l.context(c, need)
+	for try := 0; ; try++ {
+		r, err := pt.Render(p)
+		if err != nil {
+			return r, err
+		}
+		over := len(r.System) + len(r.User) - l.promptBytes()
+		if over <= 0 || len(p.Code) == 0 || try == 4 {
+			return r, nil
+		}
+		code := 0
+		for _, c := range p.Code {
+			code += len(c.Source)
+		}
+		p.Code, p.Left = pickCode(p.svc, p.rank, code-over-256)
+	}
+}
 
 // context builds the prompt data for a cluster. need names what the
 // model asked to see in an earlier answer (functions, types or files).
@@ -84,16 +116,18 @@ func (l *loop) context(c Cluster, need []string) TriagePrompt {
 	tst := parseDir(l.in.Workdir, l.serviceDir(), true)
 	tst.add(parseDir(l.in.Workdir, l.testsDir(), true))
 	p := TriagePrompt{Why: c.Why, Service: l.in.Spec.Name, Classes: classes()}
-	p.Failures = failureInfos(c.Failures, evidenceBytes)
-	p.Tests = testCode(tst, c.Failures, testBytes)
+	part := func(n int) int { return n * l.promptBytes() / DefaultPromptBytes } // parts scale with the budget
+	p.Failures = failureInfos(c.Failures, part(evidenceBytes))
+	p.Tests = testCode(tst, c.Failures, part(testBytes))
 	rank := rankCode(svc, c.Failures, p.Tests)
-	p.Description = clip(strings.TrimSpace(l.in.Spec.Description), specBytes/2)
-	p.Endpoints = endpoints(l.in.Spec, svc, rank, c.Failures, p.Tests, specBytes-len(p.Description))
+	p.Description = clip(strings.TrimSpace(l.in.Spec.Description), part(specBytes)/2)
+	p.Endpoints = endpoints(l.in.Spec, svc, rank, c.Failures, p.Tests, part(specBytes)-len(p.Description))
 	p.Tried = l.triedFor(c)
 	if len(need) > 0 {
 		p.Shown, p.NotFound = shown(svc, tst, need, 4<<10)
 	}
 	budget := l.promptBytes() - frameBytes - size(p)
+	p.svc, p.rank = svc, rank
 	p.Code, p.Left = pickCode(svc, rank, budget)
 	return p
 }
@@ -125,16 +159,21 @@ func classes() []ClassInfo {
 
 // failureInfos shows each failure; evidence is shared out evenly.
 func failureInfos(fs []triage.Failure, budget int) []FailureInfo {
-	per := budget / max(1, len(fs))
+	per := budget / max(1, min(len(fs), fullFailures))
 	var out []FailureInfo
-	for _, f := range fs {
+	for i, f := range fs {
 		ev := strings.Join(f.Evidence, "\n")
 		test := f.Test
 		if test == "" {
 			test = "the build of " + f.Package
 		}
-		out = append(out, FailureInfo{Test: test, Where: f.Where(), Class: string(f.Class), Owner: f.Owner,
-			Signature: f.Signature, Evidence: clip(ev, max(per, 200)) + "\n"})
+		fi := FailureInfo{Test: test, Where: f.Where(), Class: string(f.Class), Owner: f.Owner, Signature: f.Signature}
+		if i < fullFailures {
+			fi.Evidence = clip(ev, max(per, 200)) + "\n"
+		} else {
+			fi.Brief, fi.Evidence = true, clip(strings.TrimSpace(f.Message), 200)
+		}
+		out = append(out, fi)
 	}
 	return out
 }
@@ -481,5 +520,3 @@ var statusNames = map[string]string{"200": "StatusOK", "201": "StatusCreated", "
 	"400": "StatusBadRequest", "404": "StatusNotFound", "405": "StatusMethodNotAllowed", "409": "StatusConflict",
 	"422": "StatusUnprocessableEntity", "500": "StatusInternalServerError", "503": "StatusServiceUnavailable"}
 var codeRe = regexp.MustCompile(`\b([1-5]\d\d)\b`)
-
-var _ = fmt.Sprint

@@ -1,6 +1,7 @@
 package testrun
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,5 +153,30 @@ func TestContextShowsWhatWasAskedFor(t *testing.T) {
 	text := render(t, p)
 	if !strings.Contains(text, "You asked to see svc/stats.go") || !strings.Contains(text, "func unrelated") || !strings.Contains(text, "Not found in the service or its tests: nosuch") {
 		t.Errorf("follow-up:\n%s", text)
+	}
+}
+
+// A big cluster over a big service still fits the budget, system message
+// included: failures past the first few take a line each, and the code
+// gets what is left.
+func TestQuestionFitsTheBudget(t *testing.T) {
+	l := statsLoop(t)
+	big := strings.Repeat("// padding that makes the file too big for the budget\n", 600)
+	os.WriteFile(filepath.Join(l.in.Workdir, "svc/stats.go"), []byte(statsSrc+big), 0o644)
+	var fs []triage.Failure
+	for i := range 9 {
+		fs = append(fs, triage.Failure{Class: failure.AssertionFailure, Test: fmt.Sprintf("TestSummarize/case_%d", i), File: "svc/stats_test.go", Line: 13,
+			Message: "p50 = 1, want 2", Evidence: []string{strings.Repeat("stats_test.go:13: p50 = 1, want 2 ", 40)}, Signature: fmt.Sprint(i)})
+	}
+	pt, _ := prompts.Load("test.triage")
+	for _, budget := range []int{8 << 10, DefaultPromptBytes} {
+		l.in.PromptBytes = budget
+		p, err := l.question(pt, Cluster{Failures: fs, Why: "subtests"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(p.System) + len(p.User); n > budget || !strings.Contains(p.User, "func nearestRank") || !strings.Contains(p.User, "Failure 9: TestSummarize/case_8 at svc/stats_test.go:13: p50 = 1, want 2") {
+			t.Errorf("budget %d: a prompt of %d bytes:\n%s", budget, n, p.User)
+		}
 	}
 }

@@ -177,7 +177,7 @@ func (l *loop) ask(ctx context.Context, r *Remediation, c Cluster) error {
 	var need []string
 	var a Answer
 	for q := 0; ; q++ {
-		prompt, err := pt.Render(l.context(c, need))
+		prompt, err := l.question(pt, c, need)
 		if err != nil {
 			return err
 		}
