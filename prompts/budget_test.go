@@ -264,8 +264,12 @@ func TestPromptsFitAnEightKContext(t *testing.T) {
 			fmt.Fprintf(&table, "%-17s %-28s %7d %7d %7d%s\n", n, s.name, got, b.prompt, b.answer, mark)
 		}
 		// The answers the reserves are sized for fit them.
-		for role, a := range map[string]int{"scaffold.codegen": answer(map[string]string{"handlers.go": s.handlers}),
-			"testgen.unit": answer(map[string]string{"handlers_test.go": s.tests})} {
+		for _, ra := range []struct {
+			role string
+			a    int
+		}{{"scaffold.codegen", answer(map[string]string{"handlers.go": s.handlers})},
+			{"testgen.unit", answer(map[string]string{"handlers_test.go": s.tests})}} {
+			role, a := ra.role, ra.a
 			if a > budgets[role].answer {
 				t.Errorf("a %s answer for %s is about %d tokens, over the %d kept for it", role, s.name, a, budgets[role].answer)
 			}
