@@ -22,7 +22,8 @@ func TestEveryTemplateParsesAndNamesItself(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := tp.Render(map[string]any{"Path": "a_test.go", "Content": "package main\n", "BuildOutput": "x.go:1: undefined: y\n"})
+	p, err := tp.Render(map[string]any{"Path": "a_test.go", "Content": "package main\n", "BuildOutput": "x.go:1: undefined: y\n",
+		"GoVersion": "1.24", "Names": []string{"main"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +52,35 @@ func TestParseRejectsMalformedTemplates(t *testing.T) {
 	} {
 		if _, err := Parse("t.md", []byte(src)); err == nil || !strings.Contains(err.Error(), "prompts/t.md") {
 			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+// Each prompt says what its answer may and may not hold in one place, at
+// the end of the system message. test.triage is another owner's and keeps
+// its own wording.
+func TestEachPromptStatesItsAnswerInOnePlace(t *testing.T) {
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mark = "Your answer is one JSON object and nothing else:"
+	for _, tp := range all {
+		if tp.Name == "test.triage" {
+			continue
+		}
+		src, err := files.ReadFile(strings.TrimPrefix(tp.File, "prompts/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys, _, _ := strings.Cut(string(src), userMark)
+		if strings.Count(sys, mark) != 1 || strings.Contains(sys, "Answer with") {
+			t.Errorf("%s: the system message should state the answer once, under %q", tp.Name, mark)
+			continue
+		}
+		_, tail, _ := strings.Cut(sys, mark)
+		if !strings.Contains(tail, "No Markdown, no code fences, no text before or after the JSON object.") {
+			t.Errorf("%s: the answer section does not say what may not surround the JSON", tp.Name)
 		}
 	}
 }

@@ -2,7 +2,9 @@
 // handlers live in the other files of this package; registerRoutes wires
 // them in.
 
-// Command deploy-notifier: A small stateless HTTP service that receives deploy events from a CI/CD
+// Command deploy-notifier: A small stateless HTTP service that receives
+// deploy events from a CI/CD pipeline and routes a notification to each
+// team's channels.
 package main
 
 import (

@@ -7,7 +7,6 @@ package templates
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -80,10 +79,64 @@ var Funcs = template.FuncMap{
 	"yamlstr": func(s string) string {
 		return "'" + strings.ReplaceAll(strings.ReplaceAll(s, "'", "''"), "$", "$$") + "'"
 	},
-	"firstline": func(s string) string {
-		l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-		return strings.TrimSpace(l)
-	},
+	"firstsentence": FirstSentence,
+	// comment makes s a // comment, its lines wrapped at 76 columns.
+	"comment": func(s string) string { return Comment(s, 76) },
+}
+
+// sentenceMax bounds FirstSentence: a description that runs on without a
+// full stop still gives a doc comment of a few lines.
+const sentenceMax = 240
+
+// FirstSentence is the first sentence of a description, across line
+// breaks, with its spaces collapsed: it ends at the first '.', '!' or '?'
+// followed by a space or the end (not after "e.g." and the like), or at
+// the first blank line. Past sentenceMax characters it is cut at a word
+// and ends with "...".
+func FirstSentence(s string) string {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n")
+	para, _, _ := strings.Cut(s, "\n\n")
+	words := strings.Fields(para)
+	var out []string
+	n := 0
+	for _, w := range words {
+		if n+len(w) > sentenceMax {
+			return strings.Join(out, " ") + "..."
+		}
+		out = append(out, w)
+		n += len(w) + 1
+		if endsSentence(w) {
+			break
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func endsSentence(w string) bool {
+	w = strings.TrimRight(w, `"')]`)
+	if !strings.HasSuffix(w, ".") && !strings.HasSuffix(w, "!") && !strings.HasSuffix(w, "?") {
+		return false
+	}
+	switch strings.ToLower(strings.TrimLeft(w, `"'([`)) {
+	case "e.g.", "i.e.", "etc.", "vs.", "cf.":
+		return false
+	}
+	return true
+}
+
+// Comment renders s as // comment lines of at most width columns (a word
+// longer than that keeps a line of its own).
+func Comment(s string, width int) string {
+	var lines []string
+	line := "//"
+	for _, w := range strings.Fields(s) {
+		if len(line) > 2 && len(line)+1+len(w) > width {
+			lines = append(lines, line)
+			line = "//"
+		}
+		line += " " + w
+	}
+	return strings.Join(append(lines, line), "\n")
 }
 
 // Data is what the templates see.
@@ -107,6 +160,11 @@ type Example struct {
 	Status int
 	Want   string // compact JSON, empty for none
 }
+
+// RegisterSignature is the function main.go calls once at start-up and
+// the codegen role writes: the one contract between the template and the
+// model's files.
+const RegisterSignature = "func registerRoutes(mux *http.ServeMux, logger *slog.Logger) error"
 
 // GoVersion is the go directive of generated modules: the oldest release
 // whose features the templates use (method patterns in ServeMux, slog).
@@ -136,53 +194,14 @@ func DataFor(s spec.Service) (Data, error) {
 				e.Path += "?" + q.Encode()
 			}
 			var err error
-			if e.Body, err = compact(ex.Body); err != nil {
+			if e.Body, err = spec.Compact(ex.Body); err != nil {
 				return d, fmt.Errorf("service.endpoints %s %s example %s: body: %w", ep.Method, ep.Path, ex.Name, err)
 			}
-			if e.Want, err = compact(ex.Response); err != nil {
+			if e.Want, err = spec.Compact(ex.Response); err != nil {
 				return d, fmt.Errorf("service.endpoints %s %s example %s: response: %w", ep.Method, ep.Path, ex.Name, err)
 			}
 			d.Examples = append(d.Examples, e)
 		}
 	}
 	return d, nil
-}
-
-// compact encodes a YAML-decoded value as JSON with sorted keys.
-func compact(v any) (string, error) {
-	if v == nil {
-		return "", nil
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(jsonable(v)); err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(b.String()), nil
-}
-
-// jsonable turns YAML's map[any]any, if any, into map[string]any.
-func jsonable(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[k] = jsonable(x)
-		}
-		return m
-	case map[any]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[fmt.Sprint(k)] = jsonable(x)
-		}
-		return m
-	case []any:
-		out := make([]any, len(t))
-		for i, x := range t {
-			out[i] = jsonable(x)
-		}
-		return out
-	}
-	return v
 }

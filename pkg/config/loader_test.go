@@ -122,3 +122,24 @@ func TestMissingFile(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestServiceValidation(t *testing.T) {
+	c, err := load(t, good, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Service.Validation != nil {
+		t.Errorf("no validation key gave %+v, want nil (the defaults)", c.Service.Validation)
+	}
+	with := strings.Replace(good, "  port: 8080\n", "  port: 8080\n  validation: {unknown_fields: reject, report_as: body, order: last}\n", 1)
+	if c, err = load(t, with, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v := c.Service.Validation; v == nil || v.ReportAs != "body" || v.Order != "last" {
+		t.Errorf("validation = %+v", v)
+	}
+	bad := strings.Replace(good, "  port: 8080\n", "  port: 8080\n  validation: {report_as: name}\n", 1)
+	if _, err := load(t, bad, nil, nil); err == nil || !strings.Contains(err.Error(), `orchestrate.yaml:7: service.validation.report_as: "name" must be field or body`) {
+		t.Errorf("bad report_as: %v", err)
+	}
+}

@@ -44,7 +44,8 @@ func copyDir(t *testing.T, from, to string) {
 }
 
 // fixer is a stand-in for the fixer role that answers what it is shown:
-// a good fix for the printf mismatch in main.go, a fix that breaks the
+// a good fix for the printf mismatch in main.go (with the excerpt's
+// line-number gutter copied into it), a fix that breaks the
 // build for the error string, and an edit to the test's assertion.
 func fixer(q fixtures.Question) (string, bool) {
 	if q.Prompt != "lint.fix" {
@@ -62,7 +63,8 @@ func fixer(q fixtures.Question) (string, bool) {
 			Edits: []change.Edit{{Path: "svc/main.go", Old: `errors.New("Negative input")`, New: `errors.New(negativeInput)`}}}
 	case strings.Contains(q.User, "Printf format %d has arg"):
 		a = FixAnswer{Reason: "%d prints a string", Safe: "the same text is printed with the right verb",
-			Edits: []change.Edit{{Path: "svc/main.go", Old: `fmt.Printf("%d\n", "hello")`, New: `fmt.Printf("%s\n", "hello")`}}}
+			// It copies the excerpt's line-number gutter, as small models do.
+			Edits: []change.Edit{{Path: "svc/main.go", Old: "26| \tfmt.Printf(\"%d\\n\", \"hello\")", New: "26| \tfmt.Printf(\"%s\\n\", \"hello\")"}}}
 	default:
 		a = FixAnswer{Reason: "not sure", NeedsHuman: true}
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
-	"github.com/orchestrate-dev/orchestrate/prompts"
 )
 
 // FixAnswer is the fixer role's answer: exact edits, or a reason a human
@@ -59,10 +58,7 @@ func (r *runner) model(ctx context.Context, m Module, dir string, cur snapshot, 
 		}
 		return cur, nil
 	}
-	pt, err := prompts.Load("lint.fix")
-	if err != nil {
-		return cur, err
-	}
+	goVersion := moduleGo(dir)
 	tried := map[string]bool{}
 	for {
 		if r.asked >= r.in.MaxModel {
@@ -75,74 +71,83 @@ func (r *runner) model(ctx context.Context, m Module, dir string, cur snapshot, 
 		if len(group) == 0 {
 			return cur, nil
 		}
-		first := group[0]
-		tried[place(first)] = true
-		ctxt, err := contextOf(first.abs, first.Line)
+		tried[place(group[0])] = true
+		src, err := os.ReadFile(group[0].abs)
 		if err != nil {
-			fmt.Fprintf(r.env.Log, "%s: no context for %s: %v\n", m.Dir, first, err)
+			fmt.Fprintf(r.env.Log, "%s: no context for %s: %v\n", m.Dir, group[0], err)
 			continue
 		}
-		prompt, err := pt.Render(map[string]any{"Path": first.File, "Findings": group, "Line": first.Line,
-			"Imports": ctxt.imports, "Decl": ctxt.decl, "From": ctxt.from, "To": ctxt.to})
+		prompt, err := FixPrompt(src, group, goVersion)
 		if err != nil {
 			return cur, err
 		}
-		r.asked++
-		var ans FixAnswer
-		err = r.env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: prompt, Schema: FixSchema, SchemaName: "fix"}, &ans)
-		ex := r.env.LLM.LastExchange()
-		var promptFile, resp string
-		if len(ex.Files) == 2 {
-			promptFile, resp = ex.Files[0], ex.Files[1]
+		next, stop, err := r.askFix(ctx, m, dir, cur, pol, group[0], prompt)
+		if err != nil || stop {
+			return next, err
 		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return cur, ctx.Err()
-			}
-			r.out.ModelErr = err.Error()
-			fmt.Fprintf(r.env.Log, "%s: the %s role failed (%v); the findings left are reported, not fixed\n", m.Dir, Role, err)
-			return cur, nil
-		}
-		model := ex.ModelSeen
-		if model == "" {
-			model = ex.Model
-		}
-		fixer := "model " + model + " (" + Role + " role)"
-		if ans.NeedsHuman || len(ans.Edits) == 0 {
-			r.reject(m, first, "model", fixer, Proposal, "the model says a human must decide: "+ans.Reason, change.Set{}, cur.counts(), cur.counts(), promptFile, resp)
-			continue
-		}
-		set, err := change.Build(r.in.Workdir, ans.Edits, nil)
-		if err != nil {
-			r.reject(m, first, "model", fixer, Invalid, "the answer's edits do not apply: "+err.Error(), change.Set{}, cur.counts(), cur.counts(), promptFile, resp)
-			continue
-		}
-		if refusals := pol.Check(set); len(refusals) > 0 {
-			r.reject(m, first, "model", fixer, Refused, change.Explain(refusals)+"; kept as a proposal for a human", set, cur.counts(), cur.counts(), promptFile, resp)
-			continue
-		}
-		if err := r.apply(set); err != nil {
-			return cur, err
-		}
-		next, err := r.analyze(ctx, dir)
-		if err != nil {
-			return cur, err
-		}
-		if next.better(cur) && gone([]Finding{first}, cur, next) {
-			safe := strings.TrimSpace(ans.Safe)
-			if safe == "" {
-				safe = strings.TrimSpace(ans.Reason)
-			}
-			r.applied(m, first, "model", fixer, safe+" Verified: the module and its tests type-check and the finding is gone.", set, cur.counts(), next.counts(), promptFile, resp)
-			fmt.Fprintf(r.env.Log, "%s: model fix for %s kept: %d -> %d finding(s)\n", m.Dir, first, len(cur.all()), len(next.all()))
-			cur = next
-			continue
-		}
-		if err := set.Revert(r.in.Workdir); err != nil {
-			return cur, err
-		}
-		r.reject(m, first, "model", fixer, Reverted, verifyText(cur, next), set, cur.counts(), next.counts(), promptFile, resp)
+		cur = next
 	}
+}
+
+// askFix asks the fixer role about one place and keeps its edits if they
+// pass the policy and the verification. stop is true when the role failed:
+// the findings left are then reported, not fixed.
+func (r *runner) askFix(ctx context.Context, m Module, dir string, cur snapshot, pol change.Policy, first Finding, prompt llm.Prompt) (snapshot, bool, error) {
+	r.asked++
+	var ans FixAnswer
+	err := r.env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: prompt, Schema: FixSchema, SchemaName: "fix"}, &ans)
+	ex := r.env.LLM.LastExchange()
+	var promptFile, resp string
+	if len(ex.Files) == 2 {
+		promptFile, resp = ex.Files[0], ex.Files[1]
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return cur, true, ctx.Err()
+		}
+		r.out.ModelErr = err.Error()
+		fmt.Fprintf(r.env.Log, "%s: the %s role failed (%v); the findings left are reported, not fixed\n", m.Dir, Role, err)
+		return cur, true, nil
+	}
+	model := ex.ModelSeen
+	if model == "" {
+		model = ex.Model
+	}
+	fixer := "model " + model + " (" + Role + " role)"
+	reject := func(status, why string, set change.Set, after Counts) (snapshot, bool, error) {
+		r.reject(m, first, "model", fixer, status, why, set, cur.counts(), after, promptFile, resp)
+		return cur, false, nil
+	}
+	if ans.NeedsHuman || len(ans.Edits) == 0 {
+		return reject(Proposal, "the model says a human must decide: "+ans.Reason, change.Set{}, cur.counts())
+	}
+	set, err := buildFix(r.in.Workdir, ans.Edits)
+	if err != nil {
+		return reject(Invalid, "the answer's edits do not apply: "+err.Error(), change.Set{}, cur.counts())
+	}
+	if refusals := pol.Check(set); len(refusals) > 0 {
+		return reject(Refused, change.Explain(refusals)+"; kept as a proposal for a human", set, cur.counts())
+	}
+	if err := r.apply(set); err != nil {
+		return cur, true, err
+	}
+	next, err := r.analyze(ctx, dir)
+	if err != nil {
+		return cur, true, err
+	}
+	if next.better(cur) && gone([]Finding{first}, cur, next) {
+		safe := strings.TrimSpace(ans.Safe)
+		if safe == "" {
+			safe = strings.TrimSpace(ans.Reason)
+		}
+		r.applied(m, first, "model", fixer, safe+" Verified: the module and its tests type-check and the finding is gone.", set, cur.counts(), next.counts(), promptFile, resp)
+		fmt.Fprintf(r.env.Log, "%s: model fix for %s kept: %d -> %d finding(s)\n", m.Dir, first, len(cur.all()), len(next.all()))
+		return next, false, nil
+	}
+	if err := set.Revert(r.in.Workdir); err != nil {
+		return cur, true, err
+	}
+	return reject(Reverted, verifyText(cur, next), set, next.counts())
 }
 
 func place(f Finding) string { return fmt.Sprintf("%s:%d", f.File, f.Line) }
@@ -173,19 +178,21 @@ type snippet struct {
 }
 
 // contextOf is what the fixer sees of a file: its import block and the
-// declaration around the line (or twenty lines around it, outside any).
-func contextOf(abs string, line int) (snippet, error) {
-	src, err := os.ReadFile(abs)
-	if err != nil {
-		return snippet{}, err
-	}
+// declaration around the line (or twenty lines around it, outside any),
+// each line numbered in a gutter ("69| ").
+func contextOf(name string, src []byte, line int) snippet {
 	lines := strings.SplitAfter(string(src), "\n")
+	width := len(fmt.Sprint(len(lines)))
 	cut := func(from, to int) string {
 		from, to = max(from, 1), min(to, len(lines))
-		return strings.Join(lines[from-1:to], "")
+		var b strings.Builder
+		for n := from; n <= to; n++ {
+			fmt.Fprintf(&b, "%*d| %s", width, n, lines[n-1])
+		}
+		return b.String()
 	}
 	fset := token.NewFileSet()
-	file, _ := parser.ParseFile(fset, abs, src, parser.ParseComments|parser.AllErrors) // a partial file still has its declarations
+	file, _ := parser.ParseFile(fset, name, src, parser.ParseComments|parser.AllErrors) // a partial file still has its declarations
 	var sn snippet
 	if file != nil {
 		for _, d := range file.Decls {
@@ -202,7 +209,7 @@ func contextOf(abs string, line int) (snippet, error) {
 		}
 	}
 	if sn.imports == "" {
-		sn.imports = "// no imports\n"
+		sn.imports = "(no imports)\n"
 	}
 	if sn.decl == "" {
 		sn.from, sn.to = max(line-10, 1), min(line+10, len(lines))
@@ -211,7 +218,10 @@ func contextOf(abs string, line int) (snippet, error) {
 	if !strings.HasSuffix(sn.decl, "\n") {
 		sn.decl += "\n"
 	}
-	return sn, nil
+	if !strings.HasSuffix(sn.imports, "\n") {
+		sn.imports += "\n"
+	}
+	return sn
 }
 
 func docOf(d ast.Decl) *ast.CommentGroup {

@@ -14,15 +14,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 	"github.com/orchestrate-dev/orchestrate/pkg/workspace"
-	"github.com/orchestrate-dev/orchestrate/prompts"
 	"github.com/orchestrate-dev/orchestrate/templates"
 )
 
@@ -61,36 +58,23 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	if env.LLM == nil {
 		return out, failure.New(failure.ConfigError, "scaffold needs the %s role: configure llm.roles.%s", Role, Role)
 	}
-	data, err := templates.DataFor(in.Spec)
+	tmpl, err := render(in.Spec)
 	if err != nil {
-		return out, failure.Wrap(failure.ConfigError, err, "render the templates")
+		return out, err
 	}
-	tmpl, err := templates.Render("service", data)
+	facts, err := factsOf(tmpl)
 	if err != nil {
 		return out, err
 	}
 	owned := map[string]bool{}
-	var mainGo string
 	for _, f := range tmpl {
 		owned[f.Path] = true
-		if f.Path == "main.go" {
-			mainGo = string(f.Content)
-		}
 	}
 	dir := workspace.Dir{Workdir: in.Workdir, Rel: in.Spec.Dir, Phase: "scaffold", Force: in.Force}
 	g := in.Go.Or(env.Log, nil)
 
 	// Ask for the handlers.
-	pt, err := prompts.Load("scaffold.codegen")
-	if err != nil {
-		return out, err
-	}
-	endpoints, err := yaml.Marshal(in.Spec.Endpoints)
-	if err != nil {
-		return out, err
-	}
-	prompt, err := pt.Render(map[string]any{"Name": in.Spec.Name, "Module": in.Spec.Module, "Port": in.Spec.Port,
-		"Description": strings.TrimSpace(in.Spec.Description), "Env": in.Spec.Env, "Endpoints": string(endpoints), "MainGo": mainGo})
+	prompt, err := codegenPrompt(in.Spec, facts)
 	if err != nil {
 		return out, err
 	}
@@ -101,34 +85,10 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	answer := env.LLM.Last()
 
 	for attempt := 1; ; attempt++ {
-		out.Notes = ans.Notes
-		files := tmplFiles(tmpl)
-		for _, f := range ans.Files {
-			if why := refuse(f.Path, owned); why != "" {
-				out.Refused = append(out.Refused, workspace.Refusal{Path: f.Path, Reason: why, Answer: answer})
-				fmt.Fprintf(env.Log, "refused %q from %s: %s\n", f.Path, answer, why)
-				_ = env.Art.Event("decision", map[string]any{"decision": "refuse-file", "path": f.Path, "reason": why, "answer": answer})
-				continue
-			}
-			files = append(files, workspace.File{Path: f.Path, Content: []byte(f.Content), Source: "model: " + answer})
-		}
-		res, err := dir.Write(files)
+		mine, err := writeAnswer(env, dir, tmpl, owned, ans, answer, attempt, &out)
 		if err != nil {
-			return out, fmt.Errorf("write %s: %w", in.Spec.Dir, err)
+			return out, err
 		}
-		out.Files, out.HandEdited = res.Changes, nil
-		for _, c := range res.HandEdited() {
-			out.HandEdited = append(out.HandEdited, c.Path)
-			fmt.Fprintf(env.Log, "kept %s: changed by hand since the last run; the new version is in %s (use --force to overwrite)\n", c.Path, c.Beside)
-		}
-		if res.Patch != "" {
-			name := fmt.Sprintf("diffs/%02d-%s.patch", len(out.Patches)+1, map[bool]string{true: "codegen", false: "repair"}[attempt == 1])
-			if _, err := env.Art.Write(name, []byte(res.Patch)); err != nil {
-				return out, err
-			}
-			out.Patches = append(out.Patches, env.Art.Rel(name))
-		}
-
 		// Compile.
 		out.Build.Attempts = attempt
 		r, err := build(ctx, env, g, dir.Abs(), in.Spec.Name)
@@ -147,28 +107,59 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 				Message: fmt.Sprintf("the generated service does not compile after one repair: %s", gotool.FirstError(r.Output))}
 		}
 		fmt.Fprintf(env.Log, "build failed; giving the compiler output to the %s role once\n", Role)
-
-		// One repair with the compiler's output.
-		rt, err := prompts.Load("scaffold.repair")
-		if err != nil {
+		if ans, answer, err = askRepair(ctx, env, facts, gotool.Relative(r.Output, dir.Abs()), mine); err != nil {
 			return out, err
 		}
-		var mine []llm.AnswerFile
-		for _, f := range ans.Files {
-			if refuse(f.Path, owned) == "" {
-				mine = append(mine, f)
-			}
-		}
-		rp, err := rt.Render(map[string]any{"BuildOutput": gotool.Relative(r.Output, dir.Abs()), "Files": mine})
-		if err != nil {
-			return out, err
-		}
-		ans = llm.FilesAnswer{}
-		if err := env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: rp, Schema: llm.FilesSchema, SchemaName: "files"}, &ans); err != nil {
-			return out, err
-		}
-		answer = env.LLM.Last()
 	}
+}
+
+// writeAnswer writes the templates and the answer's files that are not
+// refused, keeps the patch, and returns the files it took from the answer.
+func writeAnswer(env phase.Env, dir workspace.Dir, tmpl []templates.File, owned map[string]bool, ans llm.FilesAnswer, answer string, attempt int, out *Output) ([]llm.AnswerFile, error) {
+	out.Notes = ans.Notes
+	files := tmplFiles(tmpl)
+	var mine []llm.AnswerFile
+	for _, f := range ans.Files {
+		if why := refuse(f.Path, owned); why != "" {
+			out.Refused = append(out.Refused, workspace.Refusal{Path: f.Path, Reason: why, Answer: answer})
+			fmt.Fprintf(env.Log, "refused %q from %s: %s\n", f.Path, answer, why)
+			_ = env.Art.Event("decision", map[string]any{"decision": "refuse-file", "path": f.Path, "reason": why, "answer": answer})
+			continue
+		}
+		mine = append(mine, f)
+		files = append(files, workspace.File{Path: f.Path, Content: []byte(f.Content), Source: "model: " + answer})
+	}
+	res, err := dir.Write(files)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", dir.Rel, err)
+	}
+	out.Files, out.HandEdited = res.Changes, nil
+	for _, c := range res.HandEdited() {
+		out.HandEdited = append(out.HandEdited, c.Path)
+		fmt.Fprintf(env.Log, "kept %s: changed by hand since the last run; the new version is in %s (use --force to overwrite)\n", c.Path, c.Beside)
+	}
+	if res.Patch != "" {
+		name := fmt.Sprintf("diffs/%02d-%s.patch", len(out.Patches)+1, map[bool]string{true: "codegen", false: "repair"}[attempt == 1])
+		if _, err := env.Art.Write(name, []byte(res.Patch)); err != nil {
+			return nil, err
+		}
+		out.Patches = append(out.Patches, env.Art.Rel(name))
+	}
+	return mine, nil
+}
+
+// askRepair gives the compiler's output and the model's own files back to
+// the role once.
+func askRepair(ctx context.Context, env phase.Env, facts mainFacts, buildOutput string, mine []llm.AnswerFile) (llm.FilesAnswer, string, error) {
+	var ans llm.FilesAnswer
+	rp, err := repairPrompt(facts, buildOutput, mine)
+	if err != nil {
+		return ans, "", err
+	}
+	if err := env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: rp, Schema: llm.FilesSchema, SchemaName: "files"}, &ans); err != nil {
+		return ans, "", err
+	}
+	return ans, env.LLM.Last(), nil
 }
 
 func tmplFiles(tmpl []templates.File) []workspace.File {

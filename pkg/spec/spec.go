@@ -18,6 +18,9 @@ type Service struct {
 	TestsDir    string     `yaml:"tests_dir" json:"tests_dir"` // generated tests, relative to the workdir
 	Env         []EnvVar   `yaml:"env" json:"env,omitempty"`   // the service's own configuration
 	Endpoints   []Endpoint `yaml:"endpoints" json:"endpoints"`
+	// Validation settles what descriptions often leave open about request
+	// bodies; nil means the defaults (see Validation).
+	Validation *Validation `yaml:"validation" json:"validation,omitempty"`
 }
 
 // EnvVar is one environment variable the service reads, with the value the
@@ -39,10 +42,10 @@ type Endpoint struct {
 // Example is an executable example: a request and the answer it must get.
 type Example struct {
 	Name     string            `yaml:"name" json:"name"`
-	Body     any               `yaml:"body" json:"body,omitempty"`
-	Query    map[string]string `yaml:"query" json:"query,omitempty"`
+	Body     any               `yaml:"body,omitempty" json:"body,omitempty"`
+	Query    map[string]string `yaml:"query,omitempty" json:"query,omitempty"`
 	Status   int               `yaml:"status" json:"status"`
-	Response any               `yaml:"response" json:"response,omitempty"` // a JSON subset of the answer
+	Response any               `yaml:"response,omitempty" json:"response,omitempty"` // a JSON subset of the answer
 }
 
 var (
@@ -92,39 +95,53 @@ func (s *Service) Validate() error {
 	seen := map[string]int{}
 	for i, e := range s.Endpoints {
 		at := fmt.Sprintf("endpoints[%d]", i)
-		if !methods[e.Method] {
-			return f(at+".method", "%q must be one of GET, POST, PUT, PATCH, DELETE", e.Method)
-		}
-		if !strings.HasPrefix(e.Path, "/") {
-			return f(at+".path", "%q must start with '/'", e.Path)
-		}
 		key := e.Method + " " + e.Path
-		if j, ok := seen[key]; ok {
+		if j, ok := seen[key]; ok && methods[e.Method] && strings.HasPrefix(e.Path, "/") {
 			return f(at, "duplicate endpoint %s (also endpoints[%d])", key, j)
 		}
 		seen[key] = i
-		if strings.TrimSpace(e.Description) == "" {
-			return f(at+".description", "required")
+		if err := e.validate(); err != nil {
+			return f(at+err.Field, "%s", err.Msg)
 		}
-		names := map[string]bool{}
-		for k, x := range e.Examples {
-			xat := fmt.Sprintf("%s.examples[%d]", at, k)
-			if !exampleRe.MatchString(x.Name) {
-				return f(xat+".name", "%q must be letters, digits, '-' and '_' (it names a test)", x.Name)
-			}
-			if names[x.Name] {
-				return f(xat+".name", "duplicate example name %q", x.Name)
-			}
-			names[x.Name] = true
-			if x.Status == 0 {
-				return f(xat+".status", "required: the status code the example must get")
-			}
-			if x.Status < 100 || x.Status > 599 {
-				return f(xat+".status", "%d is not an HTTP status", x.Status)
-			}
-			if x.Body != nil && (e.Method == "GET" || e.Method == "DELETE") {
-				return f(xat+".body", "a %s request has no body; use query", e.Method)
-			}
+	}
+	if err := s.Validation.validate(); err != nil {
+		return f("validation"+err.Field, "%s", err.Msg)
+	}
+	return nil
+}
+
+// validate checks one endpoint; the field is relative to it (".path").
+func (e Endpoint) validate() *FieldError {
+	f := func(field, format string, args ...any) *FieldError {
+		return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
+	if !methods[e.Method] {
+		return f(".method", "%q must be one of GET, POST, PUT, PATCH, DELETE", e.Method)
+	}
+	if !strings.HasPrefix(e.Path, "/") {
+		return f(".path", "%q must start with '/'", e.Path)
+	}
+	if strings.TrimSpace(e.Description) == "" {
+		return f(".description", "required")
+	}
+	names := map[string]bool{}
+	for k, x := range e.Examples {
+		xat := fmt.Sprintf(".examples[%d]", k)
+		if !exampleRe.MatchString(x.Name) {
+			return f(xat+".name", "%q must be letters, digits, '-' and '_' (it names a test)", x.Name)
+		}
+		if names[x.Name] {
+			return f(xat+".name", "duplicate example name %q", x.Name)
+		}
+		names[x.Name] = true
+		if x.Status == 0 {
+			return f(xat+".status", "required: the status code the example must get")
+		}
+		if x.Status < 100 || x.Status > 599 {
+			return f(xat+".status", "%d is not an HTTP status", x.Status)
+		}
+		if x.Body != nil && (e.Method == "GET" || e.Method == "DELETE") {
+			return f(xat+".body", "a %s request has no body; use query", e.Method)
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +46,85 @@ func TestValidateNamesTheField(t *testing.T) {
 	s := valid()
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestValidationValuesAndDefaults(t *testing.T) {
+	for name, c := range map[string]struct {
+		v     Validation
+		field string
+	}{
+		"bad unknown_fields":    {Validation{UnknownFields: "drop"}, "service.validation.unknown_fields"},
+		"bad report_as":         {Validation{ReportAs: "name"}, "service.validation.report_as"},
+		"bad order":             {Validation{Order: "middle"}, "service.validation.order"},
+		"report_as with ignore": {Validation{UnknownFields: "ignore", ReportAs: "body"}, "service.validation.report_as"},
+		"order with ignore":     {Validation{UnknownFields: "ignore", Order: "last"}, "service.validation.order"},
+		"all set":               {Validation{UnknownFields: "reject", ReportAs: "body", Order: "last"}, ""},
+		"ignore alone":          {Validation{UnknownFields: "ignore"}, ""},
+		"empty means defaults":  {Validation{}, ""},
+	} {
+		s := valid()
+		s.Validation = &c.v
+		err := s.Validate()
+		var fe *FieldError
+		switch {
+		case c.field == "" && err != nil:
+			t.Errorf("%s: %v", name, err)
+		case c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field):
+			t.Errorf("%s: got %v, want field %s", name, err, c.field)
+		}
+	}
+	var none *Validation
+	if e := none.Effective(); e != (Validation{UnknownFields: "reject", ReportAs: "field", Order: "first"}) {
+		t.Errorf("defaults = %+v", e)
+	}
+	for v, want := range map[*Validation][]string{
+		nil:                               {"is invalid,", "own name", "before the fields"},
+		{ReportAs: "body", Order: "last"}: {"is invalid,", `("body")`, "after every field"},
+		{UnknownFields: "ignore"}:         {"ignore them"},
+	} {
+		rule := v.Rule()
+		for _, w := range want {
+			if !strings.Contains(rule, w) {
+				t.Errorf("Rule() for %+v = %q, want it to say %q", v, rule, w)
+			}
+		}
+	}
+}
+
+func TestPromptRenderingsLeaveEmptyPartsOut(t *testing.T) {
+	eps := []Endpoint{
+		{Method: "GET", Path: "/v1/limits", Description: "The limit of a category.\nIn cents.",
+			Examples: []Example{{Name: "meals", Query: map[string]string{"category": "meals"}, Status: 200, Response: map[string]any{"limit_cents": 5000}}}},
+		{Method: "POST", Path: "/v1/check", Description: "Check one expense.",
+			Examples: []Example{{Name: "empty", Body: map[string]any{}, Status: 400}, {Name: "none", Status: 400}}},
+	}
+	got, err := PromptExamples(eps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `GET /v1/limits
+  The limit of a category.
+  In cents.
+  Examples (request -> status, then a subset of the JSON answer):
+  - meals: query ?category=meals -> 200 {"limit_cents":5000}
+
+POST /v1/check
+  Check one expense.
+  Examples (request -> status, then a subset of the JSON answer):
+  - empty: body {} -> 400
+  - none: no body -> 400
+`
+	if got != want {
+		t.Errorf("PromptExamples:\n%s\nwant:\n%s", got, want)
+	}
+	for _, bad := range []string{"null", "query: {}", "body:"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("PromptExamples holds %q", bad)
+		}
+	}
+	cov := PromptCoverage(eps)
+	if !strings.Contains(cov, "Covered by the acceptance tests: empty (400), none (400)\n") || strings.Contains(cov, "limit_cents") {
+		t.Errorf("PromptCoverage:\n%s", cov)
 	}
 }

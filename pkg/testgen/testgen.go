@@ -16,15 +16,12 @@ import (
 	"sort"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 	"github.com/orchestrate-dev/orchestrate/pkg/workspace"
-	"github.com/orchestrate-dev/orchestrate/prompts"
 	"github.com/orchestrate-dev/orchestrate/templates"
 )
 
@@ -177,13 +174,13 @@ func unit(ctx context.Context, env phase.Env, g gotool.Go, in Input, out *Output
 	out.Unit.CoverageBefore = coverage(before)
 	record(ctx, env, g, "go test", "coverage before", "Coverage of the service without the generated tests, to measure what they add.")
 
-	// Ask.
-	ans, answer, err := ask(ctx, env, in)
+	goVersion := moduleGo(svc.Abs())
+	ans, answer, err := ask(ctx, env, in, goVersion)
 	if err != nil {
 		return err
 	}
-	out.Unit.Notes = ans.Notes
 	u := &out.Unit
+	u.Notes = ans.Notes
 
 	// Compile each file with the ones accepted before it, with one repair.
 	candidates := map[string][]byte{}
@@ -194,100 +191,15 @@ func unit(ctx context.Context, env phase.Env, g gotool.Go, in Input, out *Output
 			_ = env.Art.Event("decision", map[string]any{"decision": "refuse-file", "path": f.Path, "reason": why, "answer": answer})
 			continue
 		}
-		content := []byte(f.Content)
-		names := testNames(content)
-		u.Counts.Generated += len(names)
-		srcRel := keepGenerated(env, f.Path, content)
-		vet, err := stage.vet(ctx, g, candidates, f.Path, content)
-		if err != nil {
+		if err := compileOne(ctx, env, g, stage, in, goVersion, f, candidates, u); err != nil {
 			return err
 		}
-		if !vet.OK() {
-			fmt.Fprintf(env.Log, "%s does not compile; one repair with the compiler output\n", f.Path)
-			fixed, err := repair(ctx, env, f.Path, content, gotool.Relative(vet.Output, stage.dir))
-			if err != nil {
-				return err
-			}
-			if fixed != nil {
-				if vet, err = stage.vet(ctx, g, candidates, f.Path, fixed); err != nil {
-					return err
-				}
-				if vet.OK() {
-					u.Counts.Repaired++
-					content, names, srcRel = fixed, testNames(fixed), keepGenerated(env, f.Path, fixed)
-				}
-			}
-		}
-		record(ctx, env, g, "go vet", "compile check of "+f.Path, "Every generated test file must compile before it runs; the compiler output feeds the one repair.")
-		if !vet.OK() {
-			log := writeLog(env, "compile-"+strings.TrimSuffix(path.Base(f.Path), ".go")+".txt", vet.Output)
-			u.Dropped = append(u.Dropped, Dropped{Test: "*", File: f.Path, Reason: string(failure.CompileError), Output: log, Source: srcRel})
-			u.Counts.Dropped += len(names)
-			continue
-		}
-		u.Counts.Compiled += len(names)
-		candidates[f.Path] = content
 	}
-
-	// Run them together; keep out what fails, until what is left passes.
-	passedOnce := map[string]bool{}
-	for round := 1; len(candidates) > 0; round++ {
-		rep, err := stage.test(ctx, g, candidates)
-		if err != nil {
-			return err
-		}
-		record(ctx, env, g, "go test", fmt.Sprintf("validation run %d", round), "Each generated test is run before it is kept; a failing one is kept out with its output.")
-		for _, t := range rep.Top() {
-			if t.Action == "pass" {
-				passedOnce[t.Test] = true
-			}
-		}
-		failed := rep.Failed()
-		if len(failed) == 0 && !strings.Contains(rep.Output, "FAIL") {
-			out.Unit.CoverageAfter = coverage(rep)
-			break
-		}
-		if len(failed) == 0 || round > 5 {
-			log := writeLog(env, fmt.Sprintf("validation-%d.txt", round), rep.Output)
-			return &failure.Error{Class: failure.Unknown, Where: log,
-				Message: "the generated unit tests fail outside any one test (a panic in init or TestMain?); none were kept"}
-		}
-		byFile := map[string]map[string]bool{}
-		for _, t := range failed {
-			file := fileOf(candidates, t.Test)
-			log := writeLog(env, "failed-"+t.Test+".txt", t.Output)
-			u.Dropped = append(u.Dropped, Dropped{Test: t.Test, File: file, Reason: "failed", Output: log, Source: env.Art.Rel("generated/" + file)})
-			u.Counts.Dropped++
-			fmt.Fprintf(env.Log, "kept out %s (%s): it failed; output in %s\n", t.Test, file, log)
-			if byFile[file] == nil {
-				byFile[file] = map[string]bool{}
-			}
-			byFile[file][t.Test] = true
-		}
-		for file, drop := range byFile {
-			pruned, left, err := prune(file, candidates[file], drop)
-			if err != nil || left == 0 {
-				delete(candidates, file)
-				continue
-			}
-			candidates[file] = pruned
-		}
+	passedOnce, err := runUntilGreen(ctx, env, g, stage, candidates, u)
+	if err != nil {
+		return err
 	}
-	for _, content := range candidates {
-		u.Kept = append(u.Kept, testNames(content)...)
-	}
-	sort.Strings(u.Kept)
-	u.Counts.Kept = len(u.Kept)
-	for _, name := range u.Kept {
-		if passedOnce[name] {
-			u.Counts.Passed++
-		}
-	}
-	for _, d := range u.Dropped {
-		if d.Reason == "failed" && passedOnce[d.Test] {
-			u.Counts.Passed++
-		}
-	}
+	tally(u, candidates, passedOnce)
 
 	// Write what passed beside the code.
 	var files []workspace.File
@@ -303,22 +215,122 @@ func unit(ctx context.Context, env phase.Env, g gotool.Go, in Input, out *Output
 	return nil
 }
 
-func ask(ctx context.Context, env phase.Env, in Input) (llm.FilesAnswer, string, error) {
+// compileOne vets one generated file with the ones accepted before it,
+// gives it one repair, and accepts it into candidates or drops it whole.
+func compileOne(ctx context.Context, env phase.Env, g gotool.Go, stage *stage, in Input, goVersion string, f llm.AnswerFile, candidates map[string][]byte, u *Unit) error {
+	content := []byte(f.Content)
+	names := testNames(content)
+	u.Counts.Generated += len(names)
+	srcRel := keepGenerated(env, f.Path, content)
+	vet, err := stage.vet(ctx, g, candidates, f.Path, content)
+	if err != nil {
+		return err
+	}
+	if !vet.OK() {
+		fmt.Fprintf(env.Log, "%s does not compile; one repair with the compiler output\n", f.Path)
+		fixed, err := repair(ctx, env, in, goVersion, f.Path, content, gotool.Relative(vet.Output, stage.dir))
+		if err != nil {
+			return err
+		}
+		if fixed != nil {
+			if vet, err = stage.vet(ctx, g, candidates, f.Path, fixed); err != nil {
+				return err
+			}
+			if vet.OK() {
+				u.Counts.Repaired++
+				content, names, srcRel = fixed, testNames(fixed), keepGenerated(env, f.Path, fixed)
+			}
+		}
+	}
+	record(ctx, env, g, "go vet", "compile check of "+f.Path, "Every generated test file must compile before it runs; the compiler output feeds the one repair.")
+	if !vet.OK() {
+		log := writeLog(env, "compile-"+strings.TrimSuffix(path.Base(f.Path), ".go")+".txt", vet.Output)
+		u.Dropped = append(u.Dropped, Dropped{Test: "*", File: f.Path, Reason: string(failure.CompileError), Output: log, Source: srcRel})
+		u.Counts.Dropped += len(names)
+		return nil
+	}
+	u.Counts.Compiled += len(names)
+	candidates[f.Path] = content
+	return nil
+}
+
+// runUntilGreen runs the candidates together and keeps out what fails,
+// until what is left passes. It returns the tests that passed at least once.
+func runUntilGreen(ctx context.Context, env phase.Env, g gotool.Go, stage *stage, candidates map[string][]byte, u *Unit) (map[string]bool, error) {
+	passedOnce := map[string]bool{}
+	for round := 1; len(candidates) > 0; round++ {
+		rep, err := stage.test(ctx, g, candidates)
+		if err != nil {
+			return nil, err
+		}
+		record(ctx, env, g, "go test", fmt.Sprintf("validation run %d", round), "Each generated test is run before it is kept; a failing one is kept out with its output.")
+		for _, t := range rep.Top() {
+			if t.Action == "pass" {
+				passedOnce[t.Test] = true
+			}
+		}
+		failed := rep.Failed()
+		if len(failed) == 0 && !strings.Contains(rep.Output, "FAIL") {
+			u.CoverageAfter = coverage(rep)
+			break
+		}
+		if len(failed) == 0 || round > 5 {
+			log := writeLog(env, fmt.Sprintf("validation-%d.txt", round), rep.Output)
+			return nil, &failure.Error{Class: failure.Unknown, Where: log,
+				Message: "the generated unit tests fail outside any one test (a panic in init or TestMain?); none were kept"}
+		}
+		dropFailed(env, candidates, failed, u)
+	}
+	return passedOnce, nil
+}
+
+// dropFailed records each failed test and cuts it out of its file; a file
+// with no test left, or that cannot be cut, goes.
+func dropFailed(env phase.Env, candidates map[string][]byte, failed []gotool.TestResult, u *Unit) {
+	byFile := map[string]map[string]bool{}
+	for _, t := range failed {
+		file := fileOf(candidates, t.Test)
+		log := writeLog(env, "failed-"+t.Test+".txt", t.Output)
+		u.Dropped = append(u.Dropped, Dropped{Test: t.Test, File: file, Reason: "failed", Output: log, Source: env.Art.Rel("generated/" + file)})
+		u.Counts.Dropped++
+		fmt.Fprintf(env.Log, "kept out %s (%s): it failed; output in %s\n", t.Test, file, log)
+		if byFile[file] == nil {
+			byFile[file] = map[string]bool{}
+		}
+		byFile[file][t.Test] = true
+	}
+	for file, drop := range byFile {
+		pruned, left, err := prune(file, candidates[file], drop)
+		if err != nil || left == 0 {
+			delete(candidates, file)
+			continue
+		}
+		candidates[file] = pruned
+	}
+}
+
+// tally counts what was kept and what passed.
+func tally(u *Unit, candidates map[string][]byte, passedOnce map[string]bool) {
+	for _, content := range candidates {
+		u.Kept = append(u.Kept, testNames(content)...)
+	}
+	sort.Strings(u.Kept)
+	u.Counts.Kept = len(u.Kept)
+	for _, name := range u.Kept {
+		if passedOnce[name] {
+			u.Counts.Passed++
+		}
+	}
+	for _, d := range u.Dropped {
+		if d.Reason == "failed" && passedOnce[d.Test] {
+			u.Counts.Passed++
+		}
+	}
+}
+
+func ask(ctx context.Context, env phase.Env, in Input, goVersion string) (llm.FilesAnswer, string, error) {
 	var ans llm.FilesAnswer
-	pt, err := prompts.Load("testgen.unit")
-	if err != nil {
-		return ans, "", err
-	}
-	endpoints, err := yaml.Marshal(in.Spec.Endpoints)
-	if err != nil {
-		return ans, "", err
-	}
-	var files []llm.AnswerFile
-	for _, s := range in.Sources {
-		files = append(files, llm.AnswerFile{Path: s.Path, Content: s.Content})
-	}
-	p, err := pt.Render(map[string]any{"Name": in.Spec.Name, "Description": strings.TrimSpace(in.Spec.Description),
-		"Endpoints": string(endpoints), "Files": files})
+	p, err := UnitPrompt(in.Spec, goVersion, in.Sources)
 	if err != nil {
 		return ans, "", err
 	}
@@ -330,12 +342,8 @@ func ask(ctx context.Context, env phase.Env, in Input) (llm.FilesAnswer, string,
 
 // repair gives a test file that does not compile back to the role once. A
 // nil result is an answer that did not return the file.
-func repair(ctx context.Context, env phase.Env, file string, content []byte, vetOut string) ([]byte, error) {
-	pt, err := prompts.Load("testgen.repair")
-	if err != nil {
-		return nil, err
-	}
-	p, err := pt.Render(map[string]any{"Path": file, "Content": string(content), "BuildOutput": vetOut})
+func repair(ctx context.Context, env phase.Env, in Input, goVersion, file string, content []byte, vetOut string) ([]byte, error) {
+	p, err := RepairPrompt(goVersion, in.Sources, file, string(content), vetOut)
 	if err != nil {
 		return nil, err
 	}

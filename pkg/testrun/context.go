@@ -2,6 +2,7 @@ package testrun
 
 import (
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -520,3 +521,20 @@ var statusNames = map[string]string{"200": "StatusOK", "201": "StatusCreated", "
 	"400": "StatusBadRequest", "404": "StatusNotFound", "405": "StatusMethodNotAllowed", "409": "StatusConflict",
 	"422": "StatusUnprocessableEntity", "500": "StatusInternalServerError", "503": "StatusServiceUnavailable"}
 var codeRe = regexp.MustCompile(`\b([1-5]\d\d)\b`)
+
+// Question renders the triage question the loop would ask about these
+// failures of the service in workdir, within promptBytes (0: the
+// default). It is the loop's own code, exported for the prompt-size
+// measurements.
+func Question(workdir string, s spec.Service, fs []triage.Failure, promptBytes int) (llm.Prompt, error) {
+	pt, err := prompts.Load("test.triage")
+	if err != nil {
+		return llm.Prompt{}, err
+	}
+	l := &loop{in: Input{Workdir: workdir, Spec: s, PromptBytes: promptBytes}, out: &Output{}}
+	cs := clusterFailures(fs)
+	if len(cs) == 0 {
+		return llm.Prompt{}, errors.New("no failure to ask about")
+	}
+	return l.question(pt, cs[0], nil)
+}

@@ -25,7 +25,6 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 	"github.com/orchestrate-dev/orchestrate/pkg/triage"
-	"github.com/orchestrate-dev/orchestrate/prompts"
 )
 
 // Options of `orchestrate triage`.
@@ -166,16 +165,9 @@ func askModel(ctx context.Context, opts *Options, f triage.Failure) (*testrun.An
 	defer run.Close()
 	router := roles.New(cfg.LLM, workdir, red, fac.HTTPClient(), fac.Getenv, fac.Now)
 	sess := &llm.Session{Roles: router, Art: run.Sub("triage", "triage", artifact.NewSpanID()), Phase: "triage", Meter: router.PhaseMeter("triage")}
-	pt, err := prompts.Load("test.triage")
-	if err != nil {
-		return nil, nil, err
-	}
-	test := f.Test
-	if test == "" {
-		test = "the log's first failure"
-	}
-	p, err := pt.Render(map[string]any{"Test": test, "Where": f.Where(), "Class": f.Class, "Owner": f.Owner,
-		"Signature": f.Signature, "Evidence": strings.Join(f.Evidence, "\n") + "\n", "TestSource": "", "TestFile": "", "Code": nil})
+	// The question the test loop would ask: the code it reaches in this
+	// workdir, the spec's words, the taxonomy.
+	p, err := testrun.Question(workdir, cfg.Service, []triage.Failure{f}, cfg.Phases.Test.PromptBytes)
 	if err != nil {
 		return nil, nil, err
 	}

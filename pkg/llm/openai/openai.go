@@ -3,11 +3,12 @@
 package openai
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -40,8 +41,54 @@ func New(baseURL, apiKey string, hc *http.Client, now func() time.Time) *Provide
 	}
 	c := *hc
 	c.Transport = llm.HeaderCapture{Next: hc.Transport}
-	cfg.HTTPClient = &c
+	cfg.HTTPClient = explicitZero{next: &c}
 	return &Provider{client: goopenai.NewClientWithConfig(cfg), now: now, JSONSchema: true}
+}
+
+// zeroKey marks the context of a request asked for with temperature 0.
+type zeroKey struct{}
+
+// explicitZero sends "temperature":0 for a request whose context is
+// marked: go-openai's request type omits a zero temperature (omitempty),
+// and a server that gets none uses its default (1 for OpenAI), which is
+// not what 0 asks for. It writes the key into the JSON body the library
+// encoded, which has none.
+type explicitZero struct{ next goopenai.HTTPDoer }
+
+func (d explicitZero) Do(r *http.Request) (*http.Response, error) {
+	if r.Context().Value(zeroKey{}) == nil || r.Body == nil || r.Body == http.NoBody {
+		return d.next.Do(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	if body, err = temperatureZero(body); err != nil {
+		return nil, err
+	}
+	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return d.next.Do(r)
+}
+
+// temperatureZero sets the temperature of a JSON request object to 0.
+func temperatureZero(body []byte) ([]byte, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return nil, fmt.Errorf("openai: the request body is not a JSON object: %w", err)
+	}
+	if t, ok := fields["temperature"]; ok {
+		if string(t) == "0" {
+			return body, nil
+		}
+		return nil, fmt.Errorf("openai: the request carries temperature %s where 0 was asked", t)
+	}
+	rest := bytes.TrimSpace(body)[1:]
+	if len(fields) > 0 {
+		return append([]byte(`{"temperature":0,`), rest...), nil
+	}
+	return append([]byte(`{"temperature":0`), rest...), nil
 }
 
 type rawSchema json.RawMessage
@@ -58,8 +105,7 @@ func (p *Provider) Complete(ctx context.Context, req llm.Request) (llm.Response,
 	if req.Temperature != nil {
 		cr.Temperature = float32(*req.Temperature)
 		if cr.Temperature == 0 {
-			// go-openai omits a zero temperature; the smallest float asks for it.
-			cr.Temperature = math.SmallestNonzeroFloat32
+			ctx = context.WithValue(ctx, zeroKey{}, true) // see explicitZero
 		}
 	}
 	if len(req.Schema) > 0 {

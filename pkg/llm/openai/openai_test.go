@@ -98,3 +98,64 @@ func TestRecordedExchangesReplay(t *testing.T) {
 		}
 	}
 }
+
+// strictServer checks the temperature as a strict OpenAI-compatible server
+// would: a number in [0, 2], and exactly 0 when 0 was asked (want), or
+// absent when none was.
+func strictServer(t *testing.T, want *float64) *httptest.Server {
+	t.Helper()
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			http.Error(w, `{"error":{"message":"body is not JSON"}}`, http.StatusBadRequest)
+			return
+		}
+		tr, ok := fields["temperature"]
+		var temp float64
+		if ok {
+			if err := json.Unmarshal(tr, &temp); err != nil || temp < 0 || temp > 2 {
+				http.Error(w, fmt.Sprintf(`{"error":{"message":"temperature %s is not a number in [0, 2]"}}`, tr), http.StatusBadRequest)
+				return
+			}
+		}
+		switch {
+		case want == nil && ok:
+			t.Errorf("temperature %s sent where none was configured", tr)
+		case want != nil && !ok:
+			t.Errorf("no temperature sent where %v was configured: %s", *want, raw)
+		case want != nil && temp != *want:
+			t.Errorf("temperature %s sent where %v was configured", tr, *want)
+		case want != nil && *want == 0 && !bytes.Contains(raw, []byte(`"temperature":0,`)):
+			t.Errorf(`the raw body lacks "temperature":0: %s`, raw)
+		}
+		wire(w, r)
+	}))
+}
+
+func TestTemperatureZeroIsSentAsZero(t *testing.T) {
+	zero, half := 0.0, 0.5
+	for _, c := range []struct {
+		name string
+		temp *float64
+	}{{"zero", &zero}, {"half", &half}, {"unset", nil}} {
+		for _, stream := range []bool{false, true} {
+			srv := strictServer(t, c.temp)
+			p := New(srv.URL+"/v1", "sk-test", srv.Client(), time.Now)
+			p.Stream = stream
+			_, err := p.Complete(context.Background(), llm.Request{Provider: "openai", Model: "gpt-4o-mini", Temperature: c.temp,
+				Messages: []llm.Message{{Role: "user", Content: "Write package a."}}})
+			if err != nil {
+				t.Errorf("%s, stream=%v: %v", c.name, stream, err)
+			}
+			srv.Close()
+		}
+	}
+	if _, err := temperatureZero([]byte(`{"temperature":0.7}`)); err == nil {
+		t.Error("a body with another temperature was let through")
+	}
+	if b, err := temperatureZero([]byte(`{}`)); err != nil || string(b) != `{"temperature":0}` {
+		t.Errorf("temperatureZero({}) = %s, %v", b, err)
+	}
+}
