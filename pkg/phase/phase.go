@@ -12,7 +12,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 )
 
-// Names of the phases, in pipeline order.
+// Names of the phases. Their order lives in one place, pkg/pipeline.Phases.
 const (
 	Scaffold = "scaffold"
 	Testgen  = "testgen"
@@ -22,9 +22,6 @@ const (
 	Report   = "report"
 )
 
-// Order is every phase name in pipeline order; a phase's folder number is
-// its place here, so folders keep their names whatever is skipped.
-var Order = []string{Scaffold, Testgen, Lint, Deploy, Test, Report}
 
 // Env is what the runner hands a phase besides its Input.
 type Env struct {
@@ -76,4 +73,12 @@ func IsSkip(err error) (string, bool) {
 		return s.Reason, true
 	}
 	return "", false
+}
+
+// Service is a running deployment, as a later phase sees it: where to
+// reach it, and how to replace it after the code changed. The deploy
+// phase offers it through the pipeline's state; no phase imports another.
+type Service interface {
+	Endpoint() string
+	Redeploy(ctx context.Context, env Env) (Service, error)
 }

@@ -59,8 +59,8 @@ func Finish(ctx context.Context, s *State, runCtx context.Context, now func() ti
 	}
 	finished := now()
 	recs := []string(nil)
-	if s.Report != nil {
-		recs = s.Report.Recommendations
+	if o, _, ok := Ran[report.Output](s, phase.Report); ok {
+		recs = o.Recommendations
 	}
 	if len(recs) < 3 {
 		recs = report.Recommend(s.ReportInput())

@@ -16,34 +16,38 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
 	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
-	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
 	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
-	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
 	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 )
 
-// Phases is the pipeline, top to bottom. Each entry builds the phase's
-// Input from the state (earlier phases' Outputs), runs it, and keeps its
-// Output in the state.
+// Phases is the pipeline, top to bottom: the one place that knows the
+// phases and their order (folder numbers, the summary schema's enum, help
+// texts and selection derive from it). Each entry builds the phase's Input
+// from the state (earlier phases' successful Outputs) and runs it; its
+// Output, with its error, is kept in the state for later phases and the
+// report, and says itself what the summary notes and the report shows.
 func Phases() []Phase {
 	return []Phase{
-		// Templates plus the codegen role's handlers, compiled.
-		Step(phase.Scaffold, buildScaffold, scaffold.Run, func(s *State, o scaffold.Output) { s.Scaffold = &o }),
-		// Acceptance tests from the spec's examples; validated unit tests from the testgen role.
-		Step(phase.Testgen, buildTestgen, testgen.Run, func(s *State, o testgen.Output) { s.Testgen = &o }),
-		// gofmt, goimports, vet and staticcheck with their fixes, then the fixer role; every fix verified.
-		Step(phase.Lint, buildLint, lint.Run, keepLint),
-		// The image, the compose project on its own network, the health gate.
-		Step(phase.Deploy, buildDeploy, deploy.Run, func(s *State, o deploy.Output) { s.Deploy = &o }),
-		// Unit and acceptance tests, flake re-runs, triage and the remediation loop.
-		Step(phase.Test, buildTest, testrun.Run, keepTest),
-		// Render report.md and the recommendations from everything recorded.
-		Step(phase.Report, buildReport, report.Run, func(s *State, o report.Output) { s.Report = &o }).Always(),
+		Step(phase.Scaffold, "templates plus the codegen role's handlers, compiled", buildScaffold, scaffold.Run),
+		Step(phase.Testgen, "acceptance tests from the spec's examples; validated unit tests from the testgen role", buildTestgen, testgen.Run),
+		Step(phase.Lint, "gofmt, goimports, vet and staticcheck with their fixes, then the fixer role; every fix verified", buildLint, lint.Run),
+		Step(phase.Deploy, "the image, the compose project on its own network, the health gate", buildDeploy, deploy.Run),
+		Step(phase.Test, "unit and acceptance tests, flake re-runs, triage and the remediation loop", buildTest, testrun.Run),
+		Step(phase.Report, "report.md, report.html, junit.xml and the recommendations from everything recorded", buildReport, report.Run).Always(),
 	}
+}
+
+// Names are the phases' names in pipeline order.
+func Names() []string {
+	var out []string
+	for _, p := range Phases() {
+		out = append(out, p.Name)
+	}
+	return out
 }
 
 func buildScaffold(s *State) (scaffold.Input, error) {
@@ -98,30 +102,6 @@ func buildLint(s *State) (lint.Input, error) {
 	}, nil
 }
 
-// keepLint keeps the output and reports what is left: remaining findings
-// do not change the run's status (phases.lint.fail_on does, through the
-// phase's error), a failed fixer role is noted.
-func keepLint(s *State, o lint.Output) {
-	s.Lint = &o
-	if len(o.FailedOn) > 0 {
-		return
-	}
-	const most = 10
-	for i, f := range o.Remaining {
-		if i == most {
-			s.Note(summary.Failure{Phase: phase.Lint, Class: string(failure.LintFindings),
-				Message: fmt.Sprintf("%d more lint finding(s)", len(o.Remaining)-most), Where: o.Evidence.FindingsAfter})
-			break
-		}
-		s.Note(summary.Failure{Phase: phase.Lint, Class: string(failure.LintFindings),
-			Message: fmt.Sprintf("%s: %s", f.Analyzer, f.Message), Where: fmt.Sprintf("%s:%d", f.File, f.Line)})
-	}
-	if o.ModelErr != "" {
-		s.Note(summary.Failure{Phase: phase.Lint, Class: string(failure.LLMError),
-			Message: "the fixer role failed, findings were left unfixed: " + o.ModelErr})
-	}
-}
-
 func buildDeploy(s *State) (deploy.Input, error) {
 	c := s.Config
 	return deploy.Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.Run.ID, Compose: c.Phases.Deploy.Compose,
@@ -130,57 +110,19 @@ func buildDeploy(s *State) (deploy.Input, error) {
 
 func buildTest(s *State) (testrun.Input, error) {
 	c := s.Config
-	din, _ := buildDeploy(s)
+	var svc phase.Service
+	if o, ok := Done[deploy.Output](s, phase.Deploy); ok {
+		din, _ := buildDeploy(s)
+		svc = deploy.Running(din, o)
+	}
 	return testrun.Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.Run.ID, MaxIterations: c.Phases.Test.MaxIterations,
 		Policy: change.Policy{Dirs: []string{c.Service.Dir, c.Service.TestsDir}, Protected: []string{path.Join(c.Service.TestsDir, "e2e")},
 			MaxLines: c.Policy.MaxLinesPerPatch},
 		MaxLinesRun: c.Policy.MaxLinesPerRun, MinConfidence: c.Policy.MinConfidence, Inject: c.Phases.Test.Inject, Seed: c.Phases.Test.Seed,
 		MaxQuestions: c.Phases.Test.MaxQuestions, PromptBytes: c.Phases.Test.PromptBytes,
-		Deployed: s.Deploy, Deploy: din, Environ: s.Environ}, nil
-}
-
-// keepTest records the final counts and says in the summary what was
-// found and done: failures left fail the run; flakes, remediated failures
-// and proposals for a human are noted.
-func keepTest(s *State, o testrun.Output) {
-	s.Test = &o
-	s.Tests = report.Tests{Passed: o.Final.Passed, Failed: o.Final.Failed, Skipped: o.Final.Skipped}
-	if in := o.Inject; in != nil {
-		s.Note(summary.Failure{Phase: phase.Test, Class: in.Expected,
-			Message: fmt.Sprintf("injected fault %s at %s: %s (--inject, seed %d); expected class %s, found %s", in.Fault, orDash(in.Site), in.What, in.Seed, in.Expected, orDash(strings.Join(in.Found, ", "))), Where: in.Patch})
-	}
-	for _, r := range o.Remediations {
-		switch r.Status {
-		case testrun.Applied:
-			s.Note(summary.Failure{Phase: phase.Test, Class: string(r.Failure.Class),
-				Message: fmt.Sprintf("remediated in iteration %d by %s: %s", r.Iteration, r.Fixer, r.RootCause), Where: r.Patch})
-		case testrun.Refused, testrun.Proposal:
-			s.Note(summary.Failure{Phase: phase.Test, Class: string(r.Failure.Class),
-				Message: fmt.Sprintf("a human must decide: %s (%s)", r.Reason, r.Failure.Message), Where: r.Patch})
-		}
-	}
-	for i, f := range o.Remaining {
-		if i > 0 { // the first is the phase's own failure
-			s.Note(summary.Failure{Phase: phase.Test, Class: string(f.Class), Message: f.Message, Where: f.Where()})
-		}
-	}
-	if len(o.QuestionCapHit) > 0 {
-		s.Note(summary.Failure{Phase: phase.Test, Class: string(failure.Unknown),
-			Message: fmt.Sprintf("phases.test.max_questions (%d) was reached in iteration(s) %v: some failures were not put to the triage role", s.Config.Phases.Test.MaxQuestions, o.QuestionCapHit)})
-	}
-	for _, f := range o.Flaky {
-		s.Note(summary.Failure{Phase: phase.Test, Class: string(failure.Flaky),
-			Message: fmt.Sprintf("%s failed, then passed when re-run alone: flaky, reported and not edited", f.Test), Where: f.Rerun})
-	}
+		Service: svc, Compose: c.Phases.Deploy.Compose, Environ: s.Environ}, nil
 }
 
 func buildReport(s *State) (report.Input, error) {
 	return s.ReportInput(), nil
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"slices"
 	"sync"
 	"time"
 
@@ -47,7 +46,7 @@ type Runner struct {
 // happened is in s.
 func (r *Runner) Run(ctx context.Context, s *State) {
 	for i, p := range r.Phases {
-		dir := Dir(p.Name)
+		dir := fmt.Sprintf("%02d-%s", i+1, p.Name) // numbered by its place in the full pipeline
 		if why := r.Select.reason(r.Phases, i); why != "" {
 			r.skip(s, p, dir, why)
 			continue
@@ -64,12 +63,6 @@ func (r *Runner) Run(ctx context.Context, s *State) {
 		}
 		r.runOne(ctx, s, p, dir)
 	}
-}
-
-// Dir is the folder of a phase in the run directory: <NN>-<phase>, numbered
-// by its place in the full pipeline.
-func Dir(name string) string {
-	return fmt.Sprintf("%02d-%s", slices.Index(phase.Order, name)+1, name)
 }
 
 func (r *Runner) skip(s *State, p Phase, dir, why string) {

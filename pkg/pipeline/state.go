@@ -7,15 +7,10 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
-	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
-	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
-	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
-	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
-	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 )
 
 // State is what the run knows: its settings, and each phase's record and
@@ -34,14 +29,8 @@ type State struct {
 	Failures []summary.Failure
 	Tests    report.Tests
 
-	Scaffold *scaffold.Output
-	Testgen  *testgen.Output
-	Lint     *lint.Output
-	Deploy   *deploy.Output
-	Test     *testrun.Output
-	Report   *report.Output
-
 	failed, partial bool
+	results         map[string]result // by phase name
 
 	mu       sync.Mutex
 	tools    []phase.ToolUse
@@ -97,12 +86,27 @@ func (s *State) ReportInput() report.Input {
 		Failures: append([]summary.Failure(nil), s.Failures...),
 		Tools:    s.Tools(), LLM: s.llmUsage(), Tests: s.Tests,
 	}
-	if s.Test != nil {
-		in.Cases = s.Test.Cases()
-	}
 	in.Calls = s.Calls()
-	in.Details = s.details()
+	for _, p := range Phases() {
+		r, ok := s.result(p.Name)
+		if !ok {
+			continue
+		}
+		if d, ok := r.out.(phase.Projector); ok {
+			in.Details = append(in.Details, d.Detail())
+		}
+		if t, ok := r.out.(phase.Tested); ok {
+			in.Cases = t.Cases()
+		}
+	}
 	return in
+}
+
+func (s *State) result(name string) (result, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.results[name]
+	return r, ok
 }
 
 // AddFailure records a failure. A partial failure (the environment, not

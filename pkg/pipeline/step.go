@@ -10,6 +10,7 @@ import (
 // behind run so the runner can treat every phase alike.
 type Phase struct {
 	Name   string
+	What   string // one line, for help texts
 	always bool
 	run    func(ctx context.Context, env phase.Env, s *State) (in, out any, err error)
 }
@@ -19,16 +20,57 @@ type Phase struct {
 func (p Phase) Always() Phase { p.always = true; return p }
 
 // Step adapts a phase package's entry point: build its Input from the
-// state, run it, and keep its Output. The signature keeps the contract
-// visible: Input and Output are the phase's own types.
-func Step[I, O any](name string, build func(*State) (I, error), run func(context.Context, phase.Env, I) (O, error), keep func(*State, O)) Phase {
-	return Phase{Name: name, run: func(ctx context.Context, env phase.Env, s *State) (any, any, error) {
+// state, run it, and keep its Output with its error. The signature keeps
+// the contract visible: Input and Output are the phase's own types. What
+// the Output says for the summary (phase.Noter) is noted as it arrives.
+func Step[I, O any](name, what string, build func(*State) (I, error), run func(context.Context, phase.Env, I) (O, error)) Phase {
+	return Phase{Name: name, What: what, run: func(ctx context.Context, env phase.Env, s *State) (any, any, error) {
 		in, err := build(s)
 		if err != nil {
 			return nil, nil, err
 		}
 		out, err := run(ctx, env, in)
-		keep(s, out)
+		s.keep(name, out, err)
 		return in, out, err
 	}}
+}
+
+// result is what a phase left: its Output, and its error.
+type result struct {
+	out any
+	err error
+}
+
+func (s *State) keep(name string, out any, err error) {
+	s.mu.Lock()
+	if s.results == nil {
+		s.results = map[string]result{}
+	}
+	s.results[name] = result{out, err}
+	s.mu.Unlock()
+	if t, ok := out.(phase.Tested); ok {
+		s.Tests = t.TestCounts()
+	}
+	if n, ok := out.(phase.Noter); ok {
+		for _, f := range n.Notes() {
+			s.Note(f)
+		}
+	}
+}
+
+// Done is a phase's Output when it ran and succeeded: what a later phase's
+// Input may be built from. A failed phase's Output is evidence for the
+// report, never an input.
+func Done[O any](s *State, name string) (O, bool) {
+	o, err, ok := Ran[O](s, name)
+	return o, ok && err == nil
+}
+
+// Ran is a phase's Output and error, whatever happened, when it ran.
+func Ran[O any](s *State, name string) (O, error, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.results[name]
+	o, typed := r.out.(O)
+	return o, r.err, ok && typed
 }

@@ -3,19 +3,13 @@ package report
 import (
 	"encoding/xml"
 	"fmt"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"sort"
 	"strings"
 )
 
 // Case is one test's final result, for junit.xml.
-type Case struct {
-	Suite   string  `json:"suite"` // "unit" or "e2e", and the package: "unit example.com/x"
-	Name    string  `json:"name"`
-	Status  string  `json:"status"` // pass, fail, skip
-	Seconds float64 `json:"seconds"`
-	Flaky   bool    `json:"flaky,omitempty"` // failed, then passed alone: Status is the re-run's
-	Output  string  `json:"-"`
-}
+type Case = phase.Case
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`

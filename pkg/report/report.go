@@ -36,11 +36,7 @@ type Input struct {
 }
 
 // Tests are the final test counts.
-type Tests struct {
-	Passed  int `json:"passed"`
-	Failed  int `json:"failed"`
-	Skipped int `json:"skipped"`
-}
+type Tests = phase.Tests
 
 // Output is what the report phase wrote.
 type Output struct {

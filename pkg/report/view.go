@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 )
 
 // Call is one model exchange as the report shows it.
@@ -29,48 +30,14 @@ type Call struct {
 	ResponseFile     string  `json:"response_file,omitempty"`
 }
 
-// Detail is what one phase did, as the report tells it.
-type Detail struct {
-	Phase      string      `json:"phase"`
-	Facts      []string    `json:"facts"` // what it did, a line each
-	Changes    []Change    `json:"changes,omitempty"`
-	Iterations []Iteration `json:"iterations,omitempty"`
-}
-
-// Change is one change to the code (or a proposal for one) and why.
-type Change struct {
-	Title  string `json:"title"`
-	Status string `json:"status"` // applied, reverted, refused, proposal, …
-	Reason string `json:"reason"`
-	Patch  string `json:"patch,omitempty"` // relative to the run directory
-}
-
-// Iteration is one run of the test suites.
-type Iteration struct {
-	N        int             `json:"n"`
-	Suites   []SuiteResult   `json:"suites"`
-	Failures []FailureDetail `json:"failures,omitempty"`
-	Verdict  string          `json:"verdict,omitempty"`
-}
-
-// SuiteResult is one suite's counts in an iteration.
-type SuiteResult struct {
-	Name    string `json:"name"`
-	Ran     bool   `json:"ran"`
-	Why     string `json:"why,omitempty"`
-	Passed  int    `json:"passed"`
-	Failed  int    `json:"failed"`
-	Skipped int    `json:"skipped"`
-	Log     string `json:"log,omitempty"`
-}
-
-// FailureDetail is a classified test failure with its evidence.
-type FailureDetail struct {
-	Class    string   `json:"class"`
-	Where    string   `json:"where"`
-	Message  string   `json:"message"`
-	Evidence []string `json:"evidence,omitempty"`
-}
+// The phases' projections, defined with the phase contract.
+type (
+	Detail        = phase.Detail
+	Change        = phase.Change
+	Iteration     = phase.Iteration
+	SuiteResult   = phase.SuiteResult
+	FailureDetail = phase.FailureDetail
+)
 
 // view is everything both renderings show, computed once.
 type view struct {

@@ -125,7 +125,7 @@ func noSite(f func(l *loop) (change.Set, error)) func(l *loop) (change.Set, *mut
 }
 
 func wrongPort(l *loop) (change.Set, error) {
-	file := l.in.Deploy.Compose
+	file := l.in.Compose
 	if file == "" {
 		file = "compose.yaml"
 	}

@@ -86,7 +86,7 @@ func (l *loop) remediate(ctx context.Context, n int, fs []triage.Failure) (*Reme
 				continue
 			}
 			if asked == l.maxQuestions() {
-				l.out.QuestionCapHit = append(l.out.QuestionCapHit, n)
+				l.out.QuestionCapHit, l.out.QuestionCap = append(l.out.QuestionCapHit, n), l.maxQuestions()
 				break
 			}
 			l.tried[key] = true
@@ -340,7 +340,7 @@ var portMapRe = regexp.MustCompile(`(?m)^\s+-\s*"?(?:[^"\n]*:)?(\d+)"?\s*$`)
 // portMismatch finds a compose file whose service listens (PORT) on a port
 // it does not publish, and sets PORT to the published container port.
 func (l *loop) portMismatch() (change.Set, string, error) {
-	file := l.in.Deploy.Compose
+	file := l.in.Compose
 	if file == "" {
 		file = "compose.yaml"
 	}

@@ -18,11 +18,9 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
-	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
-	"github.com/orchestrate-dev/orchestrate/pkg/report"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 	"github.com/orchestrate-dev/orchestrate/pkg/triage"
 )
@@ -48,12 +46,14 @@ type Input struct {
 	Inject string `json:"inject,omitempty"`
 	// Seed places the injected fault among its sites.
 	Seed int64 `json:"seed,omitempty"`
-	// Deployed is the running service; nil when deploy did not run, and
-	// then the acceptance tests do not either (recorded, not hidden).
-	Deployed *deploy.Output `json:"-"`
-	Deploy   deploy.Input   `json:"-"` // to redeploy after a change to the service
-	Environ  []string       `json:"-"`
-	Go       gotool.Go      `json:"-"`
+	// Service is the running service; nil when deploy did not run or
+	// failed, and then the acceptance tests do not run either (recorded,
+	// not hidden).
+	Service phase.Service `json:"-"`
+	// Compose is the service's compose file, relative to its directory.
+	Compose string    `json:"-"`
+	Environ []string  `json:"-"`
+	Go      gotool.Go `json:"-"`
 }
 
 // Stop reasons.
@@ -81,6 +81,7 @@ type Output struct {
 	// QuestionCapHit lists the iterations where clusters were left
 	// unasked because phases.test.max_questions was reached.
 	QuestionCapHit []int `json:"question_cap_hit,omitempty"`
+	QuestionCap    int   `json:"question_cap,omitempty"` // phases.test.max_questions, when it was hit
 }
 
 // Counts are test counts, leaf tests (a test with subtests counts them).
@@ -156,7 +157,7 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	}
 	g := in.Go.Or(env.Log, in.Environ)
 	l := &loop{env: env, in: in, g: g, out: &out, tried: map[string]bool{}, seen: map[string]bool{}, flaky: map[string]bool{},
-		deployed: in.Deployed}
+		deployed: in.Service}
 	l.txn = &change.Txn{Workdir: in.Workdir, Policy: in.Policy, MaxLinesRun: in.MaxLinesRun,
 		Write: func(name string, b []byte) (string, error) {
 			if _, err := env.Art.Write(name, b); err != nil {
@@ -164,9 +165,6 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 			}
 			return env.Art.Rel(name), nil
 		}}
-	if in.Deployed != nil && in.Deployed.URL == "" {
-		l.deployed = nil // deploy ran and failed (Docker down, say): nothing to test end to end
-	}
 	defer l.restore()
 	if in.Inject != "" {
 		if err := l.inject(ctx); err != nil {
@@ -188,7 +186,7 @@ type loop struct {
 	in       Input
 	g        gotool.Go
 	out      *Output
-	deployed *deploy.Output
+	deployed phase.Service
 	txn      *change.Txn
 	stale    bool            // the service changed since it was deployed
 	tried    map[string]bool // clusters (their signatures) a change was tried for
@@ -223,7 +221,7 @@ func (l *loop) iteration(ctx context.Context, n int) (Iteration, error) {
 			it.E2E.Why = "the service could not be redeployed: " + err.Error()
 			it.Failures = append(it.Failures, fromDeployError(fe))
 		} else if it.E2E.Why == "" {
-			if it.E2E, err = l.suite(ctx, n, "e2e", l.testsDir(), []string{"BASE_URL=" + l.deployed.URL}); err != nil {
+			if it.E2E, err = l.suite(ctx, n, "e2e", l.testsDir(), []string{"BASE_URL=" + l.deployed.Endpoint()}); err != nil {
 				return it, err
 			}
 		}
@@ -317,7 +315,7 @@ func (l *loop) suite(ctx context.Context, n int, name, dir string, extra []strin
 // Cases are the last iteration's leaf tests, for junit.xml. A flaky
 // test is the result of its re-run (passed), with the failure kept in its
 // output.
-func (o Output) Cases() []report.Case {
+func (o Output) Cases() []phase.Case {
 	if len(o.Iterations) == 0 {
 		return nil
 	}
@@ -326,13 +324,13 @@ func (o Output) Cases() []report.Case {
 	for _, f := range o.Flaky {
 		flaky[f.Package+"\x00"+f.Test] = true
 	}
-	var out []report.Case
+	var out []phase.Case
 	for _, s := range []struct {
 		name  string
 		suite Suite
 	}{{"unit", last.Unit}, {"e2e", last.E2E}} {
 		for _, t := range leaves(s.suite.Tests) {
-			c := report.Case{Suite: s.name + " " + t.Package, Name: t.Test, Status: t.Action, Seconds: t.Elapsed, Output: t.Output}
+			c := phase.Case{Suite: s.name + " " + t.Package, Name: t.Test, Status: t.Action, Seconds: t.Elapsed, Output: t.Output}
 			if t.Action == "fail" && flaky[t.Package+"\x00"+t.Test] {
 				c.Status, c.Flaky = "pass", true
 			}
@@ -384,7 +382,7 @@ func (l *loop) rerunPasses(ctx context.Context, n int, s *Suite, f triage.Failur
 	}
 	g := l.g
 	if s.dir == l.testsDir() && l.deployed != nil {
-		g.Extra = append(append([]string(nil), g.Extra...), "BASE_URL="+l.deployed.URL)
+		g.Extra = append(append([]string(nil), g.Extra...), "BASE_URL="+l.deployed.Endpoint())
 	}
 	pkg := f.Package
 	if pkg == "" {
@@ -424,13 +422,13 @@ func (l *loop) redeployIfStale(ctx context.Context) error {
 	if !l.stale {
 		return nil
 	}
-	next, err := deploy.Redeploy(ctx, l.env, l.in.Deploy, *l.deployed)
+	next, err := l.deployed.Redeploy(ctx, l.env)
 	if err != nil {
 		return err
 	}
-	l.deployed = &next
+	l.deployed = next
 	l.stale = false
-	fmt.Fprintf(l.env.Log, "redeployed: %s\n", next.URL)
+	fmt.Fprintf(l.env.Log, "redeployed: %s\n", next.Endpoint())
 	return nil
 }
 

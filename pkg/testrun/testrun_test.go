@@ -12,7 +12,6 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
-	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
@@ -272,7 +271,7 @@ func TestFailedDeploySkipsAcceptanceTests(t *testing.T) {
 		os.MkdirAll(filepath.Dir(filepath.Join(h.Workdir, p)), 0o755)
 		os.WriteFile(filepath.Join(h.Workdir, p), []byte(s), 0o644)
 	}
-	in.Deployed = &deploy.Output{}
+	in.Service = nil // the deploy phase failed: the pipeline hands no service on
 	out, err := Run(context.Background(), h.Env, in)
 	if err != nil || out.Stop != StopPassed {
 		t.Fatalf("%v, stop %s\n%s", err, out.Stop, h.Log)

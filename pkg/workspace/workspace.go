@@ -298,3 +298,18 @@ func (d Dir) Follow(p string, before, after []byte) error {
 	sums[p] = entry{sum: hash(after), phase: e.phase}
 	return d.writeSums(sums)
 }
+
+// Count says how many files were created, updated, left unchanged…
+func Count(files []Change) string {
+	n := map[string]int{}
+	for _, f := range files {
+		n[f.Status]++
+	}
+	var parts []string
+	for _, st := range []string{Created, Updated, Unchanged, Kept, Forced, Removed} {
+		if n[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

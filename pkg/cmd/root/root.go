@@ -2,6 +2,8 @@
 package root
 
 import (
+	"strings"
+
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/cmd/triagecmd"
 	versioncmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/version"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
+	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 )
 
 // NewCmdRoot returns `orchestrate` with every subcommand.
@@ -23,12 +26,13 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "orchestrate <command>",
 		Short: "Make several AI tools deliver a small containerised service, reproducibly",
-		Long: heredoc.Doc(`
+		Long: heredoc.Docf(`
 			orchestrate runs a pipeline of phases over a service spec (orchestrate.yaml):
-			scaffold, testgen, lint, deploy, test, report. Every prompt, response, diff,
-			log and decision of a run is kept under artifacts/<run-id>/, hash-chained in
-			events.jsonl, and summarised in artifacts/summary-<UTC timestamp>.json.
-		`),
+			%s.
+			Every prompt, response, diff, log and decision of a run is kept under
+			artifacts/<run-id>/, hash-chained in events.jsonl, and summarised in
+			artifacts/summary-<UTC timestamp>.json.
+		`, strings.Join(pipeline.Names(), ", ")),
 		Example: heredoc.Doc(`
 			$ orchestrate run --offline
 			$ orchestrate runs

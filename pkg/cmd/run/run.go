@@ -59,7 +59,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	def := config.Default()
 	cmd := &cobra.Command{
 		Use:   "run",
-		Short: "Run the pipeline: scaffold, testgen, lint, deploy, test, report",
+		Short: "Run the pipeline: " + strings.Join(pipeline.Names(), ", "),
 		Long: heredoc.Doc(`
 			Run the pipeline on the service spec in orchestrate.yaml. Every prompt,
 			response, diff, log and decision is kept under artifacts/<run-id>/, and

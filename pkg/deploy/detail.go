@@ -1,0 +1,52 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+)
+
+// Detail is what the phase did, for the report.
+func (o Output) Detail() phase.Detail {
+	d := phase.Detail{Phase: phase.Deploy}
+	d.Facts = append(d.Facts, fmt.Sprintf("Docker %s (API %s) at %s", o.Engine.Version, o.Engine.API, o.Engine.Host))
+	if o.Image.Tag != "" {
+		d.Facts = append(d.Facts, fmt.Sprintf("image `%s`, %.1f MB, FROM scratch around the static binary: binary %.2fs, image %.2fs (log %s)",
+			o.Image.Tag, float64(o.Image.SizeBytes)/1e6, o.Timings.BinarySeconds, o.Timings.ImageSeconds, o.Image.Log))
+	}
+	for _, sv := range o.Services {
+		var ports []string
+		for _, p := range sv.Ports {
+			ports = append(ports, fmt.Sprintf("%d→%d", p.Host, p.Target))
+		}
+		d.Facts = append(d.Facts, fmt.Sprintf("service `%s`: %s, ports %s, logs %s", sv.Name, sv.Health, strings.Join(ports, " "), sv.Log))
+	}
+	if o.URL != "" {
+		d.Facts = append(d.Facts, fmt.Sprintf("started in %.2fs, healthy after %.2fs more, at %s on network `%s`", o.Timings.StartSeconds, o.Timings.HealthSeconds, o.URL, o.Network))
+	}
+	if o.Kept {
+		d.Facts = append(d.Facts, "left running (--keep): `orchestrate down RUN-ID` removes it")
+	}
+	return d
+}
+
+// Running is the deployment a successful run of the phase left, as a
+// phase.Service: the test phase reaches it and redeploys it through this.
+func Running(in Input, out Output) phase.Service { return running{in, out} }
+
+type running struct {
+	in  Input
+	out Output
+}
+
+func (r running) Endpoint() string { return r.out.URL }
+
+func (r running) Redeploy(ctx context.Context, env phase.Env) (phase.Service, error) {
+	next, err := Redeploy(ctx, env, r.in, r.out)
+	if err != nil {
+		return nil, err
+	}
+	return running{r.in, next}, nil
+}

@@ -1,0 +1,101 @@
+package testrun
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+)
+
+// Detail is what the phase did, for the report.
+func (o Output) Detail() phase.Detail {
+	d := phase.Detail{Phase: phase.Test}
+	d.Facts = append(d.Facts, fmt.Sprintf("%d iteration(s); stopped: %s (%s); final %d passed, %d failed, %d skipped",
+		len(o.Iterations), o.Stop, o.StopDetail, o.Final.Passed, o.Final.Failed, o.Final.Skipped))
+	if in := o.Inject; in != nil {
+		d.Facts = append(d.Facts, fmt.Sprintf("planted fault %s (--inject, seed %d) at %s: %s; expected class %s, the classifier found %s; workdir restored at the end: %v",
+			in.Fault, in.Seed, orDash(in.Site), in.What, in.Expected, orDash(strings.Join(in.Found, ", ")), in.Restored))
+		d.Changes = append(d.Changes, phase.Change{Title: "injected fault " + in.Fault, Status: "planted", Reason: in.What, Patch: in.Patch})
+	}
+	if len(o.QuestionCapHit) > 0 {
+		d.Facts = append(d.Facts, fmt.Sprintf("clusters were left unasked in iteration(s) %v: phases.test.max_questions was reached", o.QuestionCapHit))
+	}
+	for _, f := range o.Flaky {
+		d.Facts = append(d.Facts, fmt.Sprintf("flaky: %s failed, then passed alone (re-run log %s); reported, not edited", f.Test, f.Rerun))
+	}
+	for _, it := range o.Iterations {
+		ri := phase.Iteration{N: it.N, Verdict: it.Verdict, Suites: []phase.SuiteResult{suite("unit", it.Unit), suite("e2e", it.E2E)}}
+		for _, f := range it.Failures {
+			ri.Failures = append(ri.Failures, phase.FailureDetail{Class: string(f.Class), Where: f.Where(), Message: f.Message, Evidence: f.Evidence})
+		}
+		d.Iterations = append(d.Iterations, ri)
+	}
+	for _, r := range o.Remediations {
+		why := r.RootCause
+		if r.Reason != "" {
+			why += " — " + r.Reason
+		}
+		title := fmt.Sprintf("iteration %d, %s fix by %s for %s", r.Iteration, r.Kind, r.Fixer, r.Failure.Where())
+		if len(r.Targets) > 1 {
+			title += fmt.Sprintf(" and %d more (%s)", len(r.Targets)-1, r.Cluster)
+		}
+		if r.Confidence > 0 {
+			title += fmt.Sprintf(" (confidence %.2f)", r.Confidence)
+		}
+		d.Changes = append(d.Changes, phase.Change{Title: title, Status: r.Status, Reason: strings.TrimPrefix(why, " — "), Patch: r.Patch})
+	}
+	return d
+}
+
+func suite(name string, s Suite) phase.SuiteResult {
+	return phase.SuiteResult{Name: name, Ran: s.Ran, Why: s.Why, Passed: s.Counts.Passed, Failed: s.Counts.Failed, Skipped: s.Counts.Skipped, Log: s.Log}
+}
+
+// Notes say in the summary what was found and done: failures left fail
+// the run (the first through the phase's error); flakes, remediated
+// failures, proposals for a human and the question cap are noted.
+func (o Output) Notes() []summary.Failure {
+	var out []summary.Failure
+	if in := o.Inject; in != nil {
+		out = append(out, summary.Failure{Phase: phase.Test, Class: in.Expected,
+			Message: fmt.Sprintf("injected fault %s at %s: %s (--inject, seed %d); expected class %s, found %s", in.Fault, orDash(in.Site), in.What, in.Seed, in.Expected, orDash(strings.Join(in.Found, ", "))), Where: in.Patch})
+	}
+	for _, r := range o.Remediations {
+		switch r.Status {
+		case Applied:
+			out = append(out, summary.Failure{Phase: phase.Test, Class: string(r.Failure.Class),
+				Message: fmt.Sprintf("remediated in iteration %d by %s: %s", r.Iteration, r.Fixer, r.RootCause), Where: r.Patch})
+		case Refused, Proposal:
+			out = append(out, summary.Failure{Phase: phase.Test, Class: string(r.Failure.Class),
+				Message: fmt.Sprintf("a human must decide: %s (%s)", r.Reason, r.Failure.Message), Where: r.Patch})
+		}
+	}
+	for i, f := range o.Remaining {
+		if i > 0 { // the first is the phase's own failure
+			out = append(out, summary.Failure{Phase: phase.Test, Class: string(f.Class), Message: f.Message, Where: f.Where()})
+		}
+	}
+	if len(o.QuestionCapHit) > 0 {
+		out = append(out, summary.Failure{Phase: phase.Test, Class: string(failure.Unknown),
+			Message: fmt.Sprintf("phases.test.max_questions (%d) was reached in iteration(s) %v: some failures were not put to the triage role", o.QuestionCap, o.QuestionCapHit)})
+	}
+	for _, f := range o.Flaky {
+		out = append(out, summary.Failure{Phase: phase.Test, Class: string(failure.Flaky),
+			Message: fmt.Sprintf("%s failed, then passed when re-run alone: flaky, reported and not edited", f.Test), Where: f.Rerun})
+	}
+	return out
+}
+
+// TestCounts are the final counts, a flaky test counted as its re-run.
+func (o Output) TestCounts() phase.Tests {
+	return phase.Tests{Passed: o.Final.Passed, Failed: o.Final.Failed, Skipped: o.Final.Skipped}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
