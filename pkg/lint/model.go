@@ -94,13 +94,9 @@ func (r *runner) model(ctx context.Context, m Module, dir string, cur snapshot, 
 // the findings left are then reported, not fixed.
 func (r *runner) askFix(ctx context.Context, m Module, dir string, cur snapshot, pol change.Policy, first Finding, prompt llm.Prompt) (snapshot, bool, error) {
 	r.asked++
-	var ans FixAnswer
-	err := r.env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: prompt, Schema: FixSchema, SchemaName: "fix"}, &ans)
-	ex := r.env.LLM.LastExchange()
-	var promptFile, resp string
-	if len(ex.Files) == 2 {
-		promptFile, resp = ex.Files[0], ex.Files[1]
-	}
+	rep, err := llm.AskFor[FixAnswer](ctx, r.env.LLM, llm.Ask{Role: Role, Prompt: prompt, Schema: FixSchema, SchemaName: "fix"})
+	ans, ex := rep.Answer, rep.Exchange
+	promptFile, resp := ex.PromptFile(), ex.ResponseFile()
 	if err != nil {
 		if ctx.Err() != nil {
 			return cur, true, ctx.Err()

@@ -83,33 +83,45 @@ type Session struct {
 
 	mu   sync.Mutex
 	n    int
-	last string
-	ex   Exchange
 }
 
-// LastExchange is the latest exchange: its model, prompt and response
-// files (Files[0], Files[1]).
-func (s *Session) LastExchange() Exchange {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.ex
+// Reply is a parsed answer with the exchange that produced it.
+type Reply[T any] struct {
+	Answer   T
+	Exchange Exchange
 }
 
-// Last is the response file of the latest exchange, relative to the run
-// directory: what a decision about an answer points at.
-func (s *Session) Last() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.last
+// AskFor sends the prompt to the role and returns its answer parsed into
+// T with the exchange that produced it (the second when the role was
+// re-asked). On an error the exchange, when there was one, says which
+// files were kept.
+func AskFor[T any](ctx context.Context, s *Session, a Ask) (Reply[T], error) {
+	var r Reply[T]
+	ex, err := s.ask(ctx, a, &r.Answer)
+	r.Exchange = ex
+	return r, err
 }
 
-// Ask sends the prompt to the role, parses the answer against the schema
+// PromptFile is the rendered prompt's file, relative to the run directory.
+func (x Exchange) PromptFile() string { return x.file(0) }
+
+// ResponseFile is the raw answer's file, relative to the run directory.
+func (x Exchange) ResponseFile() string { return x.file(1) }
+
+func (x Exchange) file(i int) string {
+	if len(x.Files) > i {
+		return x.Files[i]
+	}
+	return ""
+}
+
+// ask sends the prompt to the role, parses the answer against the schema
 // into `into`, and re-asks once with the parse error when it does not fit.
 // Every failure is an llm_error with the raw answers kept.
-func (s *Session) Ask(ctx context.Context, a Ask, into any) error {
+func (s *Session) ask(ctx context.Context, a Ask, into any) (Exchange, error) {
 	client, rc, err := s.Roles.Resolve(a.Role, s.Meter)
 	if err != nil {
-		return err
+		return Exchange{}, err
 	}
 	req := Request{
 		Provider: rc.Kind, Model: rc.Model, Temperature: rc.Temperature, Seed: rc.Seed,
@@ -123,17 +135,17 @@ func (s *Session) Ask(ctx context.Context, a Ask, into any) error {
 		ex := s.keep(a, req, rc, resp, err, attempt == 1)
 		if err != nil {
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return *ex, ctx.Err()
 			}
 			var fe *failure.Error
 			if errors.As(err, &fe) {
-				return fe
+				return *ex, fe
 			}
 			msg := fmt.Sprintf("role %s (%s %s) failed", a.Role, rc.Kind, rc.Model)
 			if h := Hint(err); h != "" {
 				err = fmt.Errorf("%w; %s", err, h)
 			}
-			return &failure.Error{Class: failure.LLMError, Message: msg, Err: err, Where: ex.Files[1]}
+			return *ex, &failure.Error{Class: failure.LLMError, Message: msg, Err: err, Where: ex.ResponseFile()}
 		}
 		perr := decode(resp.Content, a.Schema, into)
 		if perr == nil {
@@ -141,12 +153,12 @@ func (s *Session) Ask(ctx context.Context, a Ask, into any) error {
 				ex.Files = append(ex.Files, s.Art.Rel(ex.base+".parsed.json"))
 			}
 			s.writeMeta(ex)
-			return nil
+			return *ex, nil
 		}
 		ex.ParseError = perr.Error()
 		s.writeMeta(ex)
 		if attempt == 1 {
-			return &failure.Error{Class: failure.LLMError, Where: ex.Files[1],
+			return *ex, &failure.Error{Class: failure.LLMError, Where: ex.ResponseFile(),
 				Message: fmt.Sprintf("role %s answered %s twice with something that is not the expected JSON (%v); both answers are kept (%s)", a.Role, a.Prompt.Name, perr, first)}
 		}
 		first = ex.Files[1]
@@ -154,7 +166,7 @@ func (s *Session) Ask(ctx context.Context, a Ask, into any) error {
 			Message{Role: "assistant", Content: resp.Content},
 			Message{Role: "user", Content: fmt.Sprintf("Your answer could not be used: %v. Answer again with only the JSON object that matches the schema, with no prose and no code fence.", perr)})
 	}
-	return nil // unreachable
+	return Exchange{}, nil // unreachable
 }
 
 // decode extracts the JSON and fits it to the schema; a cut-off answer's
@@ -241,10 +253,6 @@ func (s *Session) keep(a Ask, req Request, rc RoleInfo, resp Response, err error
 	_, _ = s.Art.Write(base+".prompt.md", []byte(pb.String()))
 	_, _ = s.Art.Write(base+".response.txt", []byte(resp.Content))
 	ex.Files = []string{s.Art.Rel(base + ".prompt.md"), s.Art.Rel(base + ".response.txt")}
-	s.mu.Lock()
-	s.last = ex.Files[1]
-	s.ex = *ex
-	s.mu.Unlock()
 	s.writeMeta(ex)
 	if s.OnExchange != nil {
 		s.OnExchange(*ex)

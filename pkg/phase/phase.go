@@ -22,7 +22,6 @@ const (
 	Report   = "report"
 )
 
-
 // Env is what the runner hands a phase besides its Input.
 type Env struct {
 	Art   *artifact.Sub    // the phase's folder, <NN>-<phase>/ in the run

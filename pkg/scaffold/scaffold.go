@@ -78,11 +78,11 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	if err != nil {
 		return out, err
 	}
-	var ans llm.FilesAnswer
-	if err := env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: prompt, Schema: llm.FilesSchema, SchemaName: "files"}, &ans); err != nil {
+	rep, err := llm.AskFor[llm.FilesAnswer](ctx, env.LLM, llm.Ask{Role: Role, Prompt: prompt, Schema: llm.FilesSchema, SchemaName: "files"})
+	if err != nil {
 		return out, err
 	}
-	answer := env.LLM.Last()
+	ans, answer := rep.Answer, rep.Exchange.ResponseFile()
 
 	for attempt := 1; ; attempt++ {
 		mine, err := writeAnswer(env, dir, tmpl, owned, ans, answer, attempt, &out)
@@ -156,10 +156,11 @@ func askRepair(ctx context.Context, env phase.Env, facts mainFacts, buildOutput 
 	if err != nil {
 		return ans, "", err
 	}
-	if err := env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: rp, Schema: llm.FilesSchema, SchemaName: "files"}, &ans); err != nil {
+	rep, err := llm.AskFor[llm.FilesAnswer](ctx, env.LLM, llm.Ask{Role: Role, Prompt: rp, Schema: llm.FilesSchema, SchemaName: "files"})
+	if err != nil {
 		return ans, "", err
 	}
-	return ans, env.LLM.Last(), nil
+	return rep.Answer, rep.Exchange.ResponseFile(), nil
 }
 
 func tmplFiles(tmpl []templates.File) []workspace.File {

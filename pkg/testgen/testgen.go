@@ -334,10 +334,11 @@ func ask(ctx context.Context, env phase.Env, in Input, goVersion string) (llm.Fi
 	if err != nil {
 		return ans, "", err
 	}
-	if err := env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: p, Schema: llm.FilesSchema, SchemaName: "files"}, &ans); err != nil {
+	rep, err := llm.AskFor[llm.FilesAnswer](ctx, env.LLM, llm.Ask{Role: Role, Prompt: p, Schema: llm.FilesSchema, SchemaName: "files"})
+	if err != nil {
 		return ans, "", err
 	}
-	return ans, env.LLM.Last(), nil
+	return rep.Answer, rep.Exchange.ResponseFile(), nil
 }
 
 // repair gives a test file that does not compile back to the role once. A
@@ -347,11 +348,11 @@ func repair(ctx context.Context, env phase.Env, in Input, goVersion, file string
 	if err != nil {
 		return nil, err
 	}
-	var ans llm.FilesAnswer
-	if err := env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: p, Schema: llm.FilesSchema, SchemaName: "files"}, &ans); err != nil {
+	rep, err := llm.AskFor[llm.FilesAnswer](ctx, env.LLM, llm.Ask{Role: Role, Prompt: p, Schema: llm.FilesSchema, SchemaName: "files"})
+	if err != nil {
 		return nil, err
 	}
-	for _, f := range ans.Files {
+	for _, f := range rep.Answer.Files {
 		if f.Path == file {
 			return []byte(f.Content), nil
 		}

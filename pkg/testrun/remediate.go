@@ -181,16 +181,14 @@ func (l *loop) ask(ctx context.Context, r *Remediation, c Cluster) error {
 		if err != nil {
 			return err
 		}
-		a = Answer{}
-		err = l.env.LLM.Ask(ctx, llm.Ask{Role: Role, Prompt: prompt, Schema: AnswerSchema, SchemaName: "triage"}, &a)
-		ex := l.env.LLM.LastExchange()
+		rep, err := llm.AskFor[Answer](ctx, l.env.LLM, llm.Ask{Role: Role, Prompt: prompt, Schema: AnswerSchema, SchemaName: "triage"})
+		a = rep.Answer
+		ex := rep.Exchange
 		r.Questions++
 		if r.Record.N == 0 {
 			r.Record = l.txn.Next("model", "model "+modelName(ex)+" (triage role)")
 		}
-		if len(ex.Files) >= 2 {
-			r.Prompt, r.Response = ex.Files[0], ex.Files[1]
-		}
+		r.Prompt, r.Response = ex.PromptFile(), ex.ResponseFile()
 		if err != nil {
 			return l.modelFailed(ctx, r, err)
 		}

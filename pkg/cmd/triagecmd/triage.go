@@ -171,11 +171,9 @@ func askModel(ctx context.Context, opts *Options, f triage.Failure) (*testrun.An
 	if err != nil {
 		return nil, nil, err
 	}
-	var a testrun.Answer
-	err = sess.Ask(ctx, llm.Ask{Role: testrun.Role, Prompt: p, Schema: testrun.AnswerSchema, SchemaName: "triage"}, &a)
-	files := sess.LastExchange().Files
+	rep, err := llm.AskFor[testrun.Answer](ctx, sess, llm.Ask{Role: testrun.Role, Prompt: p, Schema: testrun.AnswerSchema, SchemaName: "triage"})
 	if err != nil {
-		return nil, files, err
+		return nil, rep.Exchange.Files, err
 	}
-	return &a, files, nil
+	return &rep.Answer, rep.Exchange.Files, nil
 }

@@ -184,10 +184,9 @@ func setup(t *testing.T, mode string, srvURL string, mut func(*config.LLM)) *env
 }
 
 func ask(e *env, role, user string) (answer, error) {
-	var a answer
-	err := e.session.Ask(context.Background(), llm.Ask{Role: role, Schema: schema, SchemaName: "files",
-		Prompt: llm.Prompt{Name: "scaffold.handlers", Version: "1", System: "You write Go.", User: user}}, &a)
-	return a, err
+	rep, err := llm.AskFor[answer](context.Background(), e.session, llm.Ask{Role: role, Schema: schema, SchemaName: "files",
+		Prompt: llm.Prompt{Name: "scaffold.handlers", Version: "1", System: "You write Go.", User: user}})
+	return rep.Answer, err
 }
 
 func TestOpenAIHappyPathRecordsThenReplays(t *testing.T) {
