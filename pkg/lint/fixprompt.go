@@ -25,8 +25,18 @@ func FixPrompt(src []byte, findings []Finding, goVersion string) (llm.Prompt, er
 	}
 	first := findings[0]
 	sn := contextOf(first.File, src, first.Line)
-	return pt.Render(map[string]any{"Path": first.File, "Findings": findings, "Line": first.Line, "GoVersion": goVersion,
-		"Imports": sn.imports, "Decl": sn.decl, "From": sn.from, "To": sn.to})
+	return pt.Render(fixData{Path: first.File, Findings: findings, Line: first.Line, GoVersion: goVersion,
+		Imports: sn.imports, Decl: sn.decl, From: sn.from, To: sn.to})
+}
+
+// fixData is what prompts/lint.fix.md is rendered from.
+type fixData struct {
+	Path          string
+	Findings      []Finding
+	Line          int
+	GoVersion     string
+	Imports, Decl string // the file's import block and the declaration around the place
+	From, To      int
 }
 
 // moduleGo is the go directive of the module in dir, or "" when its

@@ -81,8 +81,8 @@ type Session struct {
 	Meter      *Meter // the phase's budget
 	OnExchange func(Exchange)
 
-	mu   sync.Mutex
-	n    int
+	mu sync.Mutex
+	n  int
 }
 
 // Reply is a parsed answer with the exchange that produced it.

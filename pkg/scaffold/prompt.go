@@ -89,9 +89,31 @@ func codegenPrompt(s spec.Service, facts mainFacts) (llm.Prompt, error) {
 	if err != nil {
 		return llm.Prompt{}, fmt.Errorf("service.endpoints: %w", err)
 	}
-	return pt.Render(map[string]any{"Name": s.Name, "Module": s.Module, "Port": s.Port, "GoVersion": templates.GoVersion,
-		"Description": strings.TrimSpace(s.Description), "Env": s.Env, "Endpoints": endpoints, "Skipped": skipped,
-		"Served": facts.Served, "Reserved": facts.Names, "Signature": Signature, "BodyRule": s.Validation.Rule()})
+	return pt.Render(codegenData{Name: s.Name, Module: s.Module, Port: s.Port, GoVersion: templates.GoVersion,
+		Description: strings.TrimSpace(s.Description), Env: s.Env, Endpoints: endpoints, Skipped: skipped,
+		Served: facts.Served, Reserved: facts.Names, Signature: Signature, BodyRule: s.Validation.Rule()})
+}
+
+// codegenData is what prompts/scaffold.codegen.md is rendered from.
+type codegenData struct {
+	Name, Module        string
+	Port                int
+	GoVersion           string
+	Description         string
+	Env                 []spec.EnvVar
+	Endpoints           string   // the endpoints to write, with their examples
+	Skipped             []string // endpoints main.go serves already
+	Served, Reserved    []string
+	Signature, BodyRule string
+}
+
+// repairData is what prompts/scaffold.repair.md is rendered from.
+type repairData struct {
+	BuildOutput string
+	Files       []llm.AnswerFile
+	GoVersion   string
+	Reserved    []string
+	Signature   string
 }
 
 // RepairPrompt is the scaffold.repair prompt for a spec's templates, the
@@ -113,6 +135,6 @@ func repairPrompt(facts mainFacts, buildOutput string, files []llm.AnswerFile) (
 	if err != nil {
 		return llm.Prompt{}, err
 	}
-	return rt.Render(map[string]any{"BuildOutput": buildOutput, "Files": files, "GoVersion": templates.GoVersion,
-		"Reserved": facts.Names, "Signature": Signature})
+	return rt.Render(repairData{BuildOutput: buildOutput, Files: files, GoVersion: templates.GoVersion,
+		Reserved: facts.Names, Signature: Signature})
 }

@@ -86,9 +86,26 @@ func UnitPrompt(s spec.Service, goVersion string, sources []Source) (llm.Prompt,
 		}
 		eps = append(eps, e)
 	}
-	return pt.Render(map[string]any{"Name": s.Name, "GoVersion": goVersion, "Description": strings.TrimSpace(s.Description),
-		"Env": s.Env, "BodyRule": s.Validation.Rule(), "Endpoints": spec.PromptCoverage(eps), "Skipped": skipped,
-		"Files": shown, "Hidden": hidden, "Names": packageNames(sources)})
+	return pt.Render(unitData{Name: s.Name, GoVersion: goVersion, Description: strings.TrimSpace(s.Description),
+		Env: s.Env, BodyRule: s.Validation.Rule(), Endpoints: spec.PromptCoverage(eps), Skipped: skipped,
+		Files: shown, Hidden: hidden, Names: packageNames(sources)})
+}
+
+// unitData is what prompts/testgen.unit.md is rendered from.
+type unitData struct {
+	Name, GoVersion, Description string
+	Env                          []spec.EnvVar
+	BodyRule, Endpoints          string
+	Skipped                      []string
+	Files                        []llm.AnswerFile // the code shown
+	Hidden                       []string         // files named, not shown
+	Names                        []string         // the package's names, not to reuse
+}
+
+// repairData is what prompts/testgen.repair.md is rendered from.
+type repairData struct {
+	Path, Content, BuildOutput, GoVersion string
+	Names                                 []string
 }
 
 // RepairPrompt is the testgen.repair prompt for one test file that did
@@ -98,6 +115,6 @@ func RepairPrompt(goVersion string, sources []Source, file, content, vetOut stri
 	if err != nil {
 		return llm.Prompt{}, err
 	}
-	return pt.Render(map[string]any{"Path": file, "Content": content, "BuildOutput": vetOut,
-		"GoVersion": goVersion, "Names": packageNames(sources)})
+	return pt.Render(repairData{Path: file, Content: content, BuildOutput: vetOut,
+		GoVersion: goVersion, Names: packageNames(sources)})
 }
