@@ -114,83 +114,125 @@ func (s *Suite) load(ctx context.Context, dirs []string, at string, patterns []s
 	if err != nil {
 		return nil, fmt.Errorf("load the packages in %s: %w", strings.Join(dirs, ", "), err)
 	}
-	res := map[string]*Analysis{}
-	for _, d := range dirs {
-		res[d] = &Analysis{}
-	}
-	owner := func(abs string) *Analysis {
-		best := ""
-		for _, d := range dirs {
-			if inside(d, abs) && len(d) > len(best) {
-				best = d
-			}
-		}
-		return res[best]
-	}
-	seen := map[string]bool{}
-	add := func(broken bool, f Finding) {
-		a := owner(f.abs)
-		if a == nil {
-			return
-		}
-		k := fmt.Sprintf("%s:%d:%d:%s:%s", f.File, f.Line, f.Column, f.Analyzer, f.Message)
-		if seen[k] {
-			return
-		}
-		seen[k] = true
-		if broken {
-			a.Broken = append(a.Broken, f)
-		} else {
-			a.Findings = append(a.Findings, f)
-		}
-	}
+	found := newByModule(dirs)
 	var roots []*packages.Package
 	for _, p := range pkgs {
 		if strings.HasSuffix(p.ID, ".test") {
 			continue // the generated test main
 		}
 		roots = append(roots, p)
-		for _, e := range p.Errors {
-			f := Finding{Analyzer: "compiler", Source: "compiler", Message: e.Msg}
-			f.abs, f.Line, f.Column = splitPos(e.Pos)
-			if (f.abs == "" || f.abs == "-") && len(p.GoFiles) > 0 {
-				f.abs = p.GoFiles[0]
-			}
-			if f.abs == "" || f.abs == "-" {
-				f.abs = filepath.Join(at, "go.mod")
-			}
-			f.File = rel(workdir, f.abs)
-			add(true, f)
+		for _, f := range compilerFindings(p, at, workdir) {
+			found.add(true, f)
 		}
-	}
-	out := func() map[string]Analysis {
-		m := map[string]Analysis{}
-		for d, a := range res {
-			sortFindings(a.Findings)
-			sortFindings(a.Broken)
-			m[d] = *a
-		}
-		return m
 	}
 	if len(s.analyzers) == 0 || len(roots) == 0 {
-		return out(), nil
+		return found.result(), nil
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := s.analyzeRoots(roots, dirs, workdir, found); err != nil {
+		return nil, err
+	}
+	return found.result(), nil
+}
+
+// compilerFindings are a package's load and type errors, each placed in a
+// file even when go/packages names none: the package's first Go file, or
+// else the go.mod of the module it was loaded from (at), so that it is
+// sorted into a module.
+func compilerFindings(p *packages.Package, at, workdir string) []Finding {
+	var out []Finding
+	for _, e := range p.Errors {
+		f := Finding{Analyzer: "compiler", Source: "compiler", Message: e.Msg}
+		f.abs, f.Line, f.Column = splitPos(e.Pos)
+		if (f.abs == "" || f.abs == "-") && len(p.GoFiles) > 0 {
+			f.abs = p.GoFiles[0]
+		}
+		if f.abs == "" || f.abs == "-" {
+			f.abs = filepath.Join(at, "go.mod")
+		}
+		f.File = rel(workdir, f.abs)
+		out = append(out, f)
+	}
+	return out
+}
+
+// analyzeRoots runs the analyzers over the loaded packages and adds to
+// found what they report about those packages themselves: dependencies
+// are analysed only for the facts the loaded packages need.
+func (s *Suite) analyzeRoots(roots []*packages.Package, dirs []string, workdir string, found *byModule) error {
 	graph, err := checker.Analyze(s.analyzers, roots, &checker.Options{})
 	if err != nil && graph == nil {
-		return nil, fmt.Errorf("analyze %s: %w", strings.Join(dirs, ", "), err)
+		return fmt.Errorf("analyze %s: %w", strings.Join(dirs, ", "), err)
 	}
 	for act := range graph.All() {
 		if !act.IsRoot {
 			continue
 		}
 		for _, d := range act.Diagnostics {
-			add(false, s.finding(act.Analyzer, act.Package.Fset, d, workdir))
+			found.add(false, s.finding(act.Analyzer, act.Package.Fset, d, workdir))
 		}
 	}
-	return out(), nil
+	return nil
+}
+
+// byModule sorts the findings of one load into the modules they are in,
+// each once: a package and its test variant report the same finding.
+type byModule struct {
+	dirs []string
+	res  map[string]*Analysis
+	seen map[string]bool
+}
+
+func newByModule(dirs []string) *byModule {
+	b := &byModule{dirs: dirs, res: map[string]*Analysis{}, seen: map[string]bool{}}
+	for _, d := range dirs {
+		b.res[d] = &Analysis{}
+	}
+	return b
+}
+
+// owner is the analysis of the innermost module holding the file; nil when
+// none does.
+func (b *byModule) owner(abs string) *Analysis {
+	best := ""
+	for _, d := range b.dirs {
+		if inside(d, abs) && len(d) > len(best) {
+			best = d
+		}
+	}
+	return b.res[best]
+}
+
+// add keeps a finding, as breaking the build or not, unless it is outside
+// every module or was kept before.
+func (b *byModule) add(broken bool, f Finding) {
+	a := b.owner(f.abs)
+	if a == nil {
+		return
+	}
+	k := fmt.Sprintf("%s:%d:%d:%s:%s", f.File, f.Line, f.Column, f.Analyzer, f.Message)
+	if b.seen[k] {
+		return
+	}
+	b.seen[k] = true
+	if broken {
+		a.Broken = append(a.Broken, f)
+	} else {
+		a.Findings = append(a.Findings, f)
+	}
+}
+
+// result is every module's analysis, its findings sorted.
+func (b *byModule) result() map[string]Analysis {
+	m := map[string]Analysis{}
+	for d, a := range b.res {
+		sortFindings(a.Findings)
+		sortFindings(a.Broken)
+		m[d] = *a
+	}
+	return m
 }
 
 func (s *Suite) finding(a *analysis.Analyzer, fset *token.FileSet, d analysis.Diagnostic, workdir string) Finding {

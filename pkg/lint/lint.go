@@ -136,8 +136,41 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	if in.MaxPasses <= 0 {
 		in.MaxPasses = 5
 	}
+	r := newRunner(env, in, suite, &out)
+	dirs, err := moduleDirs(in)
+	if err != nil {
+		return out, err
+	}
+	first, err := r.analyzeAll(ctx, dirs)
+	if err != nil {
+		return out, err
+	}
+	before, after, err := r.modules(ctx, dirs, first)
+	if err != nil {
+		return out, err
+	}
+	out.Remaining = after
+	out.FailedOn = failOn(after, in.FailOn, suite)
+	if err := r.evidence(before, after); err != nil {
+		return out, err
+	}
+	fmt.Fprintf(env.Log, "findings: %d before, %d after; %d fix(es) applied, %d not kept\n",
+		out.Before.Findings+out.Before.Broken, out.After.Findings+out.After.Broken, len(out.Fixes), len(out.Rejected))
+	if err := buildFailure(out.Modules); err != nil {
+		return out, err
+	}
+	if len(out.FailedOn) > 0 {
+		return out, &failure.Error{Class: failure.LintFindings, Where: out.Evidence.FindingsAfter,
+			Message: fmt.Sprintf("%d finding(s) left that phases.lint.fail_on fails on, first %s", len(out.FailedOn), out.FailedOn[0])}
+	}
+	return out, ctx.Err()
+}
+
+// newRunner sets up one run of the phase, its output out, and records the
+// in-process analyzers as a tool of the run.
+func newRunner(env phase.Env, in Input, suite *Suite, out *Output) *runner {
 	g := in.Go.Or(env.Log, in.Environ)
-	r := &runner{env: env, in: in, suite: suite, g: g, out: &out}
+	r := &runner{env: env, in: in, suite: suite, g: g, out: out}
 	r.txn = &change.Txn{Workdir: in.Workdir, Policy: in.Policy, Write: func(name string, b []byte) (string, error) {
 		if _, err := env.Art.Write(name, b); err != nil {
 			return "", err
@@ -147,60 +180,70 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: phase.Lint, Tool: "go/analysis", Version: "x/tools + staticcheck " + staticcheckVersion,
 		Role: fmt.Sprintf("%d analyzers in-process (%s)", len(out.Analyzers), strings.Join(suite.Sources(), ", ")),
 		Why:  "Analyzers with their own suggested fixes are the cheapest correct fixer; they run in-process so every fix can be verified by re-analysis."})
+	return r
+}
 
-	var before, after []Finding
-	var buildErr error
+// moduleDirs are the modules' absolute directories; each must be a Go
+// module before anything is analysed.
+func moduleDirs(in Input) ([]string, error) {
 	var dirs []string
 	for _, m := range in.Modules {
 		dir := filepath.Join(in.Workdir, filepath.FromSlash(m.Dir))
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
-			return out, failure.New(failure.ConfigError, "%s has no go.mod: the lint phase analyses Go modules; run scaffold first or fix phases.lint", m.Dir)
+			return nil, failure.New(failure.ConfigError, "%s has no go.mod: the lint phase analyses Go modules; run scaffold first or fix phases.lint", m.Dir)
 		}
 		dirs = append(dirs, dir)
 	}
-	first, err := r.analyzeAll(ctx, dirs)
-	if err != nil {
-		return out, err
-	}
-	for i, m := range in.Modules {
+	return dirs, nil
+}
+
+// modules lints each module in turn from its first analysis, adding its
+// outcome to the output; it returns every module's findings before and
+// after.
+func (r *runner) modules(ctx context.Context, dirs []string, first map[string]snapshot) (before, after []Finding, err error) {
+	for i, m := range r.in.Modules {
 		res, b, a, err := r.module(ctx, m, first[dirs[i]])
 		if err != nil {
-			return out, err
+			return nil, nil, err
 		}
 		before, after = append(before, b...), append(after, a...)
-		out.Modules = append(out.Modules, res)
-		out.Before.add(res.Before)
-		out.After.add(res.After)
-		if !res.Build.OK && buildErr == nil {
-			buildErr = &failure.Error{Class: failure.CompileError, Where: res.Build.Log,
-				Message: fmt.Sprintf("%s no longer builds after the lint phase; see the build log", m.Dir)}
-		}
+		r.out.Modules = append(r.out.Modules, res)
+		r.out.Before.add(res.Before)
+		r.out.After.add(res.After)
 	}
-	out.Remaining = after
-	out.FailedOn = failOn(after, in.FailOn, suite)
-	out.Evidence.FindingsBefore = r.writeJSON("findings-before.json", nonNil(before))
-	out.Evidence.FindingsAfter = r.writeJSON("findings-after.json", nonNil(after))
+	return before, after, nil
+}
+
+// evidence writes the phase's files: the findings before and after, the
+// patch of every applied fix, and the fixes file in the workdir.
+func (r *runner) evidence(before, after []Finding) error {
+	ev := &r.out.Evidence
+	ev.FindingsBefore = r.writeJSON("findings-before.json", nonNil(before))
+	ev.FindingsAfter = r.writeJSON("findings-after.json", nonNil(after))
 	if p, err := r.combined(); err != nil {
-		return out, err
+		return err
 	} else if p != "" {
-		out.Evidence.Patch = r.write("diffs/lint.patch", []byte(p))
+		ev.Patch = r.write("diffs/lint.patch", []byte(p))
 	}
-	if in.FixesFile != "" {
-		if err := writeFixes(filepath.Join(in.Workdir, filepath.FromSlash(in.FixesFile)), out.Fixes); err != nil {
-			return out, fmt.Errorf("write %s: %w", in.FixesFile, err)
+	if r.in.FixesFile != "" {
+		if err := writeFixes(filepath.Join(r.in.Workdir, filepath.FromSlash(r.in.FixesFile)), r.out.Fixes); err != nil {
+			return fmt.Errorf("write %s: %w", r.in.FixesFile, err)
 		}
-		out.Evidence.FixesFile = in.FixesFile
+		ev.FixesFile = r.in.FixesFile
 	}
-	fmt.Fprintf(env.Log, "findings: %d before, %d after; %d fix(es) applied, %d not kept\n",
-		out.Before.Findings+out.Before.Broken, out.After.Findings+out.After.Broken, len(out.Fixes), len(out.Rejected))
-	switch {
-	case buildErr != nil:
-		return out, buildErr
-	case len(out.FailedOn) > 0:
-		return out, &failure.Error{Class: failure.LintFindings, Where: out.Evidence.FindingsAfter,
-			Message: fmt.Sprintf("%d finding(s) left that phases.lint.fail_on fails on, first %s", len(out.FailedOn), out.FailedOn[0])}
+	return nil
+}
+
+// buildFailure is the phase's error when a module no longer builds: the
+// first such module's. A build failure outweighs the findings left.
+func buildFailure(mods []ModuleResult) error {
+	for _, res := range mods {
+		if !res.Build.OK {
+			return &failure.Error{Class: failure.CompileError, Where: res.Build.Log,
+				Message: fmt.Sprintf("%s no longer builds after the lint phase; see the build log", res.Dir)}
+		}
 	}
-	return out, ctx.Err()
+	return nil
 }
 
 func (c *Counts) add(o Counts) { c.Findings += o.Findings; c.Broken += o.Broken }
@@ -371,41 +414,13 @@ func (r *runner) module(ctx context.Context, m Module, cur snapshot) (ModuleResu
 func (r *runner) deterministic(ctx context.Context, m Module, dir string, cur snapshot, pol change.Policy) (snapshot, error) {
 	rejected := map[string]bool{}
 	for pass := 1; pass <= r.in.MaxPasses; pass++ {
-		var cands []Finding
-		for _, f := range cur.findings {
-			if f.Fixable && !rejected[f.Key()] {
-				cands = append(cands, f)
-			}
-		}
-		// goimports first (it formats too), then gofmt, then the analyzers.
-		sort.SliceStable(cands, func(i, j int) bool { return rank(cands[i]) < rank(cands[j]) })
+		cands := fixable(cur, rejected)
 		if len(cands) == 0 {
 			return cur, nil
 		}
-		type step struct {
-			f   Finding
-			set change.Set
-		}
-		var batch []step
-		tr := tracker{}
-		for _, f := range cands {
-			set, ok, err := tr.set(r.in.Workdir, f)
-			if err != nil {
-				return cur, err
-			}
-			if !ok || set.Empty() {
-				continue
-			}
-			if refusals := pol.Check(set); len(refusals) > 0 {
-				r.reject(m, f, "deterministic", f.Analyzer, Refused, change.Explain(refusals), set, cur.counts(), cur.counts(), "", "")
-				rejected[f.Key()] = true
-				continue
-			}
-			if err := r.apply(set); err != nil {
-				return cur, err
-			}
-			tr.keep(f)
-			batch = append(batch, step{f, set})
+		batch, err := r.applyPass(m, cands, cur, pol, rejected)
+		if err != nil {
+			return cur, err
 		}
 		if len(batch) == 0 {
 			return cur, nil
@@ -414,54 +429,131 @@ func (r *runner) deterministic(ctx context.Context, m Module, dir string, cur sn
 		if err != nil {
 			return cur, err
 		}
-		var fs []Finding
-		for _, s := range batch {
-			fs = append(fs, s.f)
-		}
-		if next.better(cur) && gone(fs, cur, next) {
-			counts := cur.counts()
-			for _, s := range batch {
-				r.applied(m, s.f, "deterministic", s.f.Analyzer, safeText(s.f), s.set, counts, next.counts(), "", "")
-			}
-			fmt.Fprintf(r.env.Log, "%s: pass %d applied %d fix(es): %d -> %d finding(s)\n", m.Dir, pass, len(batch), len(cur.all()), len(next.all()))
+		if next.better(cur) && gone(batch.findings(), cur, next) {
+			r.keepPass(m, pass, batch, cur, next)
 			cur = next
 			continue
 		}
-		// Undo the pass, then one fix at a time.
-		for i := len(batch) - 1; i >= 0; i-- {
-			if err := batch[i].set.Revert(r.in.Workdir); err != nil {
-				return cur, err
-			}
+		if err := r.undo(batch); err != nil {
+			return cur, err
 		}
 		fmt.Fprintf(r.env.Log, "%s: pass %d did not verify as a whole; verifying its %d fix(es) one at a time\n", m.Dir, pass, len(batch))
-		tr = tracker{}
-		for _, s := range batch {
-			set, ok, err := tr.set(r.in.Workdir, s.f)
-			if err != nil {
-				return cur, err
-			}
-			if !ok {
-				continue
-			}
-			if err := set.Apply(r.in.Workdir); err != nil {
-				return cur, err
-			}
-			next, err := r.analyze(ctx, dir)
-			if err != nil {
-				return cur, err
-			}
-			if next.better(cur) && gone([]Finding{s.f}, cur, next) {
-				r.applied(m, s.f, "deterministic", s.f.Analyzer, safeText(s.f), set, cur.counts(), next.counts(), "", "")
-				tr.keep(s.f)
-				cur = next
-				continue
-			}
-			if err := set.Revert(r.in.Workdir); err != nil {
-				return cur, err
-			}
-			r.reject(m, s.f, "deterministic", s.f.Analyzer, Reverted, verifyText(cur, next), set, cur.counts(), next.counts(), "", "")
-			rejected[s.f.Key()] = true
+		if cur, err = r.oneByOne(ctx, m, dir, batch, cur, rejected); err != nil {
+			return cur, err
 		}
+	}
+	return cur, nil
+}
+
+// pending is a fix applied in a pass and not yet verified.
+type pending struct {
+	f   Finding
+	set change.Set
+}
+
+// passFixes are the fixes one pass applied, in the order applied.
+type passFixes []pending
+
+func (b passFixes) findings() []Finding {
+	var fs []Finding
+	for _, s := range b {
+		fs = append(fs, s.f)
+	}
+	return fs
+}
+
+// fixable lists the findings with a fix of their own not rejected before:
+// goimports first (it formats too), then gofmt, then the analyzers.
+func fixable(cur snapshot, rejected map[string]bool) []Finding {
+	var cands []Finding
+	for _, f := range cur.findings {
+		if f.Fixable && !rejected[f.Key()] {
+			cands = append(cands, f)
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return rank(cands[i]) < rank(cands[j]) })
+	return cands
+}
+
+// applyPass applies every candidate fix that does not overlap one applied
+// before it in the pass and that the change policy allows; a refused fix
+// is recorded and rejected for the passes to come.
+func (r *runner) applyPass(m Module, cands []Finding, cur snapshot, pol change.Policy, rejected map[string]bool) (passFixes, error) {
+	var batch passFixes
+	tr := tracker{}
+	for _, f := range cands {
+		set, ok, err := tr.set(r.in.Workdir, f)
+		if err != nil {
+			return batch, err
+		}
+		if !ok || set.Empty() {
+			continue
+		}
+		if refusals := pol.Check(set); len(refusals) > 0 {
+			r.reject(m, f, "deterministic", f.Analyzer, Refused, change.Explain(refusals), set, cur.counts(), cur.counts(), "", "")
+			rejected[f.Key()] = true
+			continue
+		}
+		if err := r.apply(set); err != nil {
+			return batch, err
+		}
+		tr.keep(f)
+		batch = append(batch, pending{f, set})
+	}
+	return batch, nil
+}
+
+// keepPass records a pass that verified as a whole: each of its fixes,
+// with the counts before and after the whole pass.
+func (r *runner) keepPass(m Module, pass int, batch passFixes, cur, next snapshot) {
+	counts := cur.counts()
+	for _, s := range batch {
+		r.applied(m, s.f, "deterministic", s.f.Analyzer, safeText(s.f), s.set, counts, next.counts(), "", "")
+	}
+	fmt.Fprintf(r.env.Log, "%s: pass %d applied %d fix(es): %d -> %d finding(s)\n", m.Dir, pass, len(batch), len(cur.all()), len(next.all()))
+}
+
+// undo reverts a pass, last fix first.
+func (r *runner) undo(batch passFixes) error {
+	for i := len(batch) - 1; i >= 0; i-- {
+		if err := batch[i].set.Revert(r.in.Workdir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// oneByOne applies and verifies the fixes of an undone pass one at a time,
+// keeping those that verify and rejecting the others for the passes to
+// come. It returns the analysis after the last fix kept.
+func (r *runner) oneByOne(ctx context.Context, m Module, dir string, batch passFixes, cur snapshot, rejected map[string]bool) (snapshot, error) {
+	tr := tracker{}
+	for _, s := range batch {
+		set, ok, err := tr.set(r.in.Workdir, s.f)
+		if err != nil {
+			return cur, err
+		}
+		if !ok {
+			continue
+		}
+		if err := set.Apply(r.in.Workdir); err != nil {
+			return cur, err
+		}
+		next, err := r.analyze(ctx, dir)
+		if err != nil {
+			return cur, err
+		}
+		if next.better(cur) && gone([]Finding{s.f}, cur, next) {
+			r.applied(m, s.f, "deterministic", s.f.Analyzer, safeText(s.f), set, cur.counts(), next.counts(), "", "")
+			tr.keep(s.f)
+			cur = next
+			continue
+		}
+		if err := set.Revert(r.in.Workdir); err != nil {
+			return cur, err
+		}
+		r.reject(m, s.f, "deterministic", s.f.Analyzer, Reverted, verifyText(cur, next), set, cur.counts(), next.counts(), "", "")
+		rejected[s.f.Key()] = true
 	}
 	return cur, nil
 }

@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 )
 
@@ -209,3 +211,14 @@ func gitApply(t *testing.T, dir, patch string, check bool) {
 }
 
 func newBare(t *testing.T) *phasetest.Harness { return phasetest.Bare(t, "lint") }
+
+func TestBuildFailureNamesTheFirstBrokenModule(t *testing.T) {
+	if err := buildFailure([]ModuleResult{{Dir: "a", Build: Check{OK: true}}}); err != nil {
+		t.Errorf("every module builds: %v", err)
+	}
+	err := buildFailure([]ModuleResult{{Dir: "a", Build: Check{OK: true}}, {Dir: "b", Build: Check{Log: "logs/b.txt"}}, {Dir: "c", Build: Check{Log: "logs/c.txt"}}})
+	var fe *failure.Error
+	if !errors.As(err, &fe) || fe.Class != failure.CompileError || fe.Where != "logs/b.txt" || !strings.HasPrefix(fe.Message, "b no longer builds") {
+		t.Errorf("err = %#v", err)
+	}
+}

@@ -89,103 +89,155 @@ func (d Dir) Write(files []File) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	var res Result
-	var patch strings.Builder
-	seen := map[string]bool{}
+	w := &writing{d: d, sums: sums, seen: map[string]bool{}, next: d.othersEntries(sums)}
+	for _, f := range files {
+		if err := w.file(f); err != nil {
+			return w.res, err
+		}
+	}
+	// What this phase generated before and not now.
+	for _, p := range sortedKeys(sums) {
+		if err := w.stale(p, sums[p]); err != nil {
+			return w.res, err
+		}
+	}
+	w.res.Patch = w.patch.String()
+	return w.res, d.writeSums(w.next)
+}
+
+// writing is one Write in progress: the manifest as it was, and the
+// result, patch and manifest it builds.
+type writing struct {
+	d     Dir
+	sums  map[string]entry // the manifest as read
+	seen  map[string]bool  // the paths the phase generates now
+	next  map[string]entry // the manifest to write
+	res   Result
+	patch strings.Builder
+}
+
+// othersEntries is the part of the manifest other phases own: this Write
+// leaves it as it is.
+func (d Dir) othersEntries(sums map[string]entry) map[string]entry {
 	next := map[string]entry{}
 	for k, e := range sums {
 		if e.phase != d.Phase {
 			next[k] = e
 		}
 	}
-	for _, f := range files {
-		if err := CheckPath(f.Path); err != nil {
-			return res, err
-		}
-		seen[f.Path] = true
-		abs := filepath.Join(d.Abs(), filepath.FromSlash(f.Path))
-		rel := path.Join(d.Rel, f.Path)
-		c := Change{Path: rel, Source: f.Source, SHA256: hash(f.Content)}
-		old, err := os.ReadFile(abs)
-		exists := err == nil
-		if err != nil && !os.IsNotExist(err) {
-			return res, fmt.Errorf("read %s: %w", rel, err)
-		}
-		prev, known := sums[f.Path]
-		edited := exists && (!known || prev.sum != hash(old)) && !bytes.Equal(old, f.Content)
-		switch {
-		case exists && bytes.Equal(old, f.Content):
-			c.Status = Unchanged
-		case edited && !d.Force:
-			c.Status, c.SHA256, c.Beside = Kept, hash(old), rel+Beside
-			if err := artifact.WriteAtomic(abs+Beside, f.Content, 0o644); err != nil {
-				return res, err
-			}
-			if known {
-				next[f.Path] = prev // still the last generated version
-			}
-			res.Changes = append(res.Changes, c)
-			continue
-		case edited:
-			c.Status = Forced
-		case exists:
-			c.Status = Updated
-		default:
-			c.Status = Created
-		}
-		if c.Status != Unchanged {
-			var before []byte
-			if exists {
-				before = old
-			}
-			p, err := diff.File(rel, before, f.Content)
-			if err != nil {
-				return res, err
-			}
-			patch.WriteString(p)
-			if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-				return res, err
-			}
-			if err := artifact.WriteAtomic(abs, f.Content, 0o644); err != nil {
-				return res, err
-			}
-		}
-		_ = os.Remove(abs + Beside) // a stale proposal is gone once its file is regenerated
-		next[f.Path] = entry{sum: c.SHA256, phase: d.Phase}
-		res.Changes = append(res.Changes, c)
+	return next
+}
+
+// paths of a file relative to the directory: absolute, and relative to
+// the workdir (how changes name it).
+func (d Dir) paths(p string) (abs, rel string) {
+	return filepath.Join(d.Abs(), filepath.FromSlash(p)), path.Join(d.Rel, p)
+}
+
+// file writes one generated file, unless it was edited by hand since it
+// was last generated: then the new version goes beside it.
+func (w *writing) file(f File) error {
+	if err := CheckPath(f.Path); err != nil {
+		return err
 	}
-	// What this phase generated before and not now.
-	for _, p := range sortedKeys(sums) {
-		e := sums[p]
-		if e.phase != d.Phase || seen[p] {
-			continue
-		}
-		abs := filepath.Join(d.Abs(), filepath.FromSlash(p))
-		rel := path.Join(d.Rel, p)
-		old, err := os.ReadFile(abs)
-		if os.IsNotExist(err) {
-			continue
-		}
-		if err != nil {
-			return res, err
-		}
-		if hash(old) != e.sum && !d.Force {
-			res.Changes = append(res.Changes, Change{Path: rel, Status: Kept, SHA256: hash(old)})
-			next[p] = e
-			continue
-		}
-		pt, err := diff.File(rel, old, nil)
-		if err != nil {
-			return res, err
-		}
-		patch.WriteString(pt)
-		if err := os.Remove(abs); err != nil {
-			return res, err
-		}
-		res.Changes = append(res.Changes, Change{Path: rel, Status: Removed})
+	w.seen[f.Path] = true
+	abs, rel := w.d.paths(f.Path)
+	c := Change{Path: rel, Source: f.Source, SHA256: hash(f.Content)}
+	old, err := os.ReadFile(abs)
+	exists := err == nil
+	if err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("read %s: %w", rel, err)
 	}
-	res.Patch = patch.String()
-	return res, d.writeSums(next)
+	prev, known := w.sums[f.Path]
+	c.Status = classify(old, exists, prev, known, f.Content, w.d.Force)
+	if c.Status == Kept {
+		c.SHA256, c.Beside = hash(old), rel+Beside
+		if err := artifact.WriteAtomic(abs+Beside, f.Content, 0o644); err != nil {
+			return err
+		}
+		if known {
+			w.next[f.Path] = prev // still the last generated version
+		}
+		w.res.Changes = append(w.res.Changes, c)
+		return nil
+	}
+	if c.Status != Unchanged {
+		var before []byte
+		if exists {
+			before = old
+		}
+		if err := w.put(rel, abs, before, f.Content); err != nil {
+			return err
+		}
+	}
+	_ = os.Remove(abs + Beside) // a stale proposal is gone once its file is regenerated
+	w.next[f.Path] = entry{sum: c.SHA256, phase: w.d.Phase}
+	w.res.Changes = append(w.res.Changes, c)
+	return nil
+}
+
+// classify says what Write does with a generated file, from what is on disk
+// (old, when it exists) and what the manifest recorded (prev, when known).
+// A file is edited by hand when it differs from the new content and either
+// the manifest does not know it or its hash is no longer the recorded one.
+func classify(old []byte, exists bool, prev entry, known bool, content []byte, force bool) string {
+	edited := exists && (!known || prev.sum != hash(old)) && !bytes.Equal(old, content)
+	switch {
+	case exists && bytes.Equal(old, content):
+		return Unchanged
+	case edited && !force:
+		return Kept
+	case edited:
+		return Forced
+	case exists:
+		return Updated
+	}
+	return Created
+}
+
+// put writes a file's new content, and its diff to the patch first.
+func (w *writing) put(rel, abs string, before, after []byte) error {
+	p, err := diff.File(rel, before, after)
+	if err != nil {
+		return err
+	}
+	w.patch.WriteString(p)
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return err
+	}
+	return artifact.WriteAtomic(abs, after, 0o644)
+}
+
+// stale removes a file of the manifest the phase no longer generates,
+// unless another phase owns it, it is generated now, it is gone already,
+// or it was edited by hand (then it is kept, and stays in the manifest).
+func (w *writing) stale(p string, e entry) error {
+	if e.phase != w.d.Phase || w.seen[p] {
+		return nil
+	}
+	abs, rel := w.d.paths(p)
+	old, err := os.ReadFile(abs)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if hash(old) != e.sum && !w.d.Force {
+		w.res.Changes = append(w.res.Changes, Change{Path: rel, Status: Kept, SHA256: hash(old)})
+		w.next[p] = e
+		return nil
+	}
+	pt, err := diff.File(rel, old, nil)
+	if err != nil {
+		return err
+	}
+	w.patch.WriteString(pt)
+	if err := os.Remove(abs); err != nil {
+		return err
+	}
+	w.res.Changes = append(w.res.Changes, Change{Path: rel, Status: Removed})
+	return nil
 }
 
 // CheckPath refuses a path that is not a plain relative path inside the

@@ -111,3 +111,31 @@ func TestFollowKeepsLintFixesGenerated(t *testing.T) {
 		t.Errorf("after lint fixes: %v", got)
 	}
 }
+
+func TestClassify(t *testing.T) {
+	gen, mine, next := []byte("generated\n"), []byte("by hand\n"), []byte("new\n")
+	recorded := entry{sum: hash(gen), phase: "p"}
+	for _, c := range []struct {
+		name   string
+		old    []byte
+		exists bool
+		prev   entry
+		known  bool
+		force  bool
+		want   string
+	}{
+		{"absent", nil, false, entry{}, false, false, Created},
+		{"absent though recorded", nil, false, recorded, true, false, Created},
+		{"as generated", gen, true, recorded, true, false, Updated},
+		{"already the new content", next, true, recorded, true, false, Unchanged},
+		{"already the new content, unrecorded", next, true, entry{}, false, false, Unchanged},
+		{"edited by hand", mine, true, recorded, true, false, Kept},
+		{"edited by hand, forced", mine, true, recorded, true, true, Forced},
+		{"written by hand", mine, true, entry{}, false, false, Kept},
+		{"written by hand, forced", mine, true, entry{}, false, true, Forced},
+	} {
+		if got := classify(c.old, c.exists, c.prev, c.known, next, c.force); got != c.want {
+			t.Errorf("%s: classify = %s, want %s", c.name, got, c.want)
+		}
+	}
+}
