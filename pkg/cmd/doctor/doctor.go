@@ -45,7 +45,7 @@ problem otherwise.`,
 		Example: `  $ orchestrate doctor
   $ OPENAI_BASE_URL=http://127.0.0.1:8000/v1 orchestrate doctor
   $ orchestrate doctor --offline`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -83,7 +83,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			# resume from lint, print the summary JSON on stdout
 			$ orchestrate run --from lint --json
 		`),
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Only = pipeline.SplitPhases(opts.Only)
 			opts.Skip = pipeline.SplitPhases(opts.Skip)

@@ -20,7 +20,7 @@ func NewCmdSchema(f *cmdutil.Factory) *cobra.Command {
 		Use:     "summary",
 		Short:   "Print the JSON Schema (draft 2020-12) of artifacts/summary-*.json",
 		Example: "  $ orchestrate schema summary",
-		Args:    cobra.NoArgs,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, err := f.IOStreams.Out.Write(summary.Schema)
 			return err

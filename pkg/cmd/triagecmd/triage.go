@@ -57,7 +57,7 @@ func NewCmdTriage(f *cmdutil.Factory) *cobra.Command {
 			Its proposed edits are shown, never applied.
 		`),
 		Example: "  $ go test -json ./... > test.log; orchestrate triage --log test.log\n  $ docker logs my-service 2>&1 | orchestrate triage --log - --json",
-		Args:    cobra.NoArgs,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Log == "" {
 				return cmdutil.FlagErrorf(fmt.Errorf("--log FILE is required (- for standard input)"))

@@ -17,7 +17,7 @@ func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
 		Use:     "version",
 		Short:   "Print orchestrate's version",
 		Example: "  $ orchestrate version",
-		Args:    cobra.NoArgs,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, err := fmt.Fprintf(f.IOStreams.Out, "orchestrate %s (%s, %s/%s)\n", f.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return err
