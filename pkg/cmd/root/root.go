@@ -46,11 +46,11 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		showcmd.NewCmdShow(f, nil),
 		auditcmd.NewCmdAudit(f, nil),
 		downcmd.NewCmdDown(f, nil),
-		triagecmd.NewCmdTriage(f),
-		schemacmd.NewCmdSchema(f),
+		triagecmd.NewCmdTriage(f, nil),
+		schemacmd.NewCmdSchema(f, nil),
 		configcmd.NewCmdConfig(f, nil),
 		doctorcmd.NewCmdDoctor(f, nil),
-		versioncmd.NewCmdVersion(f),
+		versioncmd.NewCmdVersion(f, nil),
 	)
 	return cmd
 }

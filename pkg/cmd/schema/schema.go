@@ -2,14 +2,25 @@
 package schema
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
 
-// NewCmdSchema prints the JSON Schemas of orchestrate's outputs.
-func NewCmdSchema(f *cmdutil.Factory) *cobra.Command {
+// Options of `orchestrate schema <document>`.
+type Options struct {
+	F        *cmdutil.Factory
+	Document string // the output document whose schema to print
+}
+
+// NewCmdSchema prints the JSON Schemas of orchestrate's outputs; runF
+// replaces the work in flag tests.
+func NewCmdSchema(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{F: f}
 	cmd := &cobra.Command{
 		Use:   "schema <document>",
 		Short: "Print the JSON Schema of an output document",
@@ -22,9 +33,21 @@ func NewCmdSchema(f *cmdutil.Factory) *cobra.Command {
 		Example: "  $ orchestrate schema summary",
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := f.IOStreams.Out.Write(summary.Schema)
-			return err
+			opts.Document = "summary"
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Print(opts)
 		},
 	})
 	return cmd
+}
+
+// Print writes the schema of opts.Document.
+func Print(opts *Options) error {
+	if opts.Document != "summary" {
+		return cmdutil.FlagErrorf(fmt.Errorf("no schema for %q: the documents are: summary", opts.Document))
+	}
+	_, err := opts.F.IOStreams.Out.Write(summary.Schema)
+	return err
 }

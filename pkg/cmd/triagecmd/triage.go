@@ -36,8 +36,9 @@ type Options struct {
 	ConfigFile string
 }
 
-// NewCmdTriage classifies the failures in a log.
-func NewCmdTriage(f *cmdutil.Factory) *cobra.Command {
+// NewCmdTriage classifies the failures in a log; runF replaces the work
+// in flag tests.
+func NewCmdTriage(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{F: f}
 	cmd := &cobra.Command{
 		Use:   "triage --log FILE",
@@ -61,6 +62,9 @@ func NewCmdTriage(f *cmdutil.Factory) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Log == "" {
 				return cmdutil.FlagErrorf(fmt.Errorf("--log FILE is required (- for standard input)"))
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
 			return Run(cmd.Context(), opts)
 		},
