@@ -48,6 +48,11 @@ problem otherwise.`,
   $ orchestrate doctor --offline`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// A limit of zero or less fails every probe at once, which
+			// would read as servers that are down.
+			if opts.Timeout <= 0 {
+				return cmdutil.FlagErrorf(fmt.Errorf("--timeout %s: each check needs a time limit above zero", opts.Timeout))
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

@@ -33,6 +33,8 @@ func TestNewCmdDoctor(t *testing.T) {
 		{name: "an argument", args: []string{"docker"}, wantErr: `unknown command "docker" for "orchestrate doctor"`},
 		{name: "timeout not a duration", args: []string{"--timeout", "10"}, wantErr: `invalid argument "10" for "--timeout" flag: time: missing unit in duration "10"`},
 		{name: "timeout garbage", args: []string{"--timeout=soon"}, wantErr: `invalid argument "soon" for "--timeout"`},
+		{name: "timeout zero", args: []string{"--timeout", "0"}, wantErr: "--timeout 0s: each check needs a time limit above zero"},
+		{name: "timeout negative", args: []string{"--offline", "--timeout=-5s"}, wantErr: "--timeout -5s: each check needs a time limit above zero"},
 		{name: "offline not a bool", args: []string{"--offline=no-network"}, wantErr: `invalid argument "no-network" for "--offline"`},
 		{name: "config without value", args: []string{"--config"}, wantErr: "flag needs an argument: --config"},
 		{name: "unknown flag", args: []string{"--json"}, wantErr: "unknown flag: --json"},
