@@ -26,6 +26,14 @@ func NewCmdSchema(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Short: "Print the JSON Schema of an output document",
 		Example: `  $ orchestrate schema summary > summary.schema.json
   $ check-jsonschema --schemafile summary.schema.json artifacts/summary-*.json`,
+		// Runnable, so that a document it does not know is an error
+		// rather than help on stdout and exit 0.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			return unknown(args[0])
+		},
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:     "summary",
@@ -46,8 +54,12 @@ func NewCmdSchema(f *cmdutil.Factory, runF func(context.Context, *Options) error
 // Print writes the schema of opts.Document.
 func Print(opts *Options) error {
 	if opts.Document != "summary" {
-		return cmdutil.FlagErrorf(fmt.Errorf("no schema for %q: the documents are: summary", opts.Document))
+		return unknown(opts.Document)
 	}
 	_, err := opts.F.IOStreams.Out.Write(summary.Schema)
 	return err
+}
+
+func unknown(document string) error {
+	return cmdutil.FlagErrorf(fmt.Errorf("no schema for %q: the documents are: summary", document))
 }

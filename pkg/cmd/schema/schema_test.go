@@ -21,6 +21,7 @@ func TestNewCmdSchema(t *testing.T) {
 		{name: "no document", wantHelp: true},
 		{name: "help", args: []string{"--help"}, wantHelp: true},
 		{name: "summary help", args: []string{"summary", "-h"}, wantHelp: true},
+		{name: "unknown document", args: []string{"sumary"}, wantErr: `no schema for "sumary": the documents are: summary`},
 		{name: "summary and more", args: []string{"summary", "events"}, wantErr: `unknown command "events" for "orchestrate schema summary"`},
 		{name: "unknown flag", args: []string{"summary", "--draft", "7"}, wantErr: "unknown flag: --draft"},
 		{name: "unknown shorthand", args: []string{"summary", "-o", "x.json"}, wantErr: "unknown shorthand flag: 'o' in -o"},
