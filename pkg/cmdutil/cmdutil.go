@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/orchestrate-dev/orchestrate/pkg/iostreams"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
@@ -34,6 +36,31 @@ func (e *FlagError) Unwrap() error { return e.Err }
 
 // FlagErrorf returns a FlagError.
 func FlagErrorf(err error) error { return &FlagError{Err: err} }
+
+// FlagErrorFunc makes a flag that does not parse a FlagError. The root
+// command sets it; every command below inherits it.
+func FlagErrorFunc(_ *cobra.Command, err error) error { return FlagErrorf(err) }
+
+// NoArgs, ExactArgs and MaximumNArgs are cobra's checks of positional
+// arguments whose errors are FlagErrors: usage mistakes, exit 2.
+func NoArgs(cmd *cobra.Command, args []string) error { return usage(cobra.NoArgs(cmd, args)) }
+
+// ExactArgs is cobra.ExactArgs failing with a FlagError.
+func ExactArgs(n int) cobra.PositionalArgs { return usageArgs(cobra.ExactArgs(n)) }
+
+// MaximumNArgs is cobra.MaximumNArgs failing with a FlagError.
+func MaximumNArgs(n int) cobra.PositionalArgs { return usageArgs(cobra.MaximumNArgs(n)) }
+
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error { return usage(check(cmd, args)) }
+}
+
+func usage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return FlagErrorf(err)
+}
 
 // ExitError ends the command with Code, printing Err when it is not nil.
 type ExitError struct {

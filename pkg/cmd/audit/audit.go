@@ -32,7 +32,7 @@ func NewCmdAudit(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 matches the audit_head in the run's summary, and every file an event names
 still has the recorded SHA-256. Exits 1 naming the first bad record.`,
 		Example: "  $ orchestrate audit 20261120T224100Z-1a2b3c",
-		Args:    cobra.ExactArgs(1),
+		Args:    cmdutil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RunID = args[0]
 			if runF != nil {

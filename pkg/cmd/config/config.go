@@ -29,7 +29,7 @@ func NewCmdConfig(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Short: "Print the effective configuration (file, then ORCHESTRATE_* environment), secrets redacted",
 		Example: `  $ orchestrate config
   $ ORCHESTRATE_LLM_MODE=live orchestrate config --config other.yaml`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)

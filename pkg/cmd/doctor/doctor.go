@@ -4,6 +4,7 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,8 +46,13 @@ problem otherwise.`,
 		Example: `  $ orchestrate doctor
   $ OPENAI_BASE_URL=http://127.0.0.1:8000/v1 orchestrate doctor
   $ orchestrate doctor --offline`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// A limit of zero or less fails every probe at once, which
+			// would read as servers that are down.
+			if opts.Timeout <= 0 {
+				return cmdutil.FlagErrorf(fmt.Errorf("--timeout %s: each check needs a time limit above zero", opts.Timeout))
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -66,63 +72,86 @@ type check struct {
 	msg  string
 }
 
+// checks are the results in the order they are printed.
+type checks []check
+
+// add records a check: failed with err's message, or passed with okMsg.
+func (cs *checks) add(name string, err error, okMsg string) {
+	if err != nil {
+		*cs = append(*cs, check{name, false, err.Error()})
+	} else {
+		*cs = append(*cs, check{name, true, okMsg})
+	}
+}
+
 // Doctor runs the checks and prints one line each.
 func Doctor(ctx context.Context, opts *Options) error {
 	f := opts.F
-	out := f.IOStreams.Out
 	l := &config.Loader{Viper: viper.New(), Environ: f.Environ}
 	cfg, err := l.Load(opts.ConfigFile)
 	if err != nil {
 		return &cmdutil.ExitError{Code: summary.ExitUsage, Err: err}
 	}
 	workdir := filepath.Dir(mustAbs(opts.ConfigFile))
-	var checks []check
-	add := func(name string, err error, okMsg string) {
-		if err != nil {
-			checks = append(checks, check{name, false, err.Error()})
-		} else {
-			checks = append(checks, check{name, true, okMsg})
-		}
-	}
-
-	v := f.Versions(ctx)
-	add("go", need(v["go"], "go is not on PATH: install Go 1.26+ (https://go.dev/dl) — scaffold, lint and test build with it"), v["go"])
-	add("docker", need(v["docker"], "the Docker daemon is not reachable: start it (`sudo systemctl start docker`) or set DOCKER_HOST; without it, skip deploy and test"), "daemon "+v["docker"])
-
+	var cs checks
+	cs.tools(f.Versions(ctx))
 	cacheDir := cfg.LLM.CacheDir
 	if !filepath.IsAbs(cacheDir) {
 		cacheDir = filepath.Join(workdir, cacheDir)
 	}
-	names := make([]string, 0, len(cfg.LLM.Roles))
-	for n := range cfg.LLM.Roles {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	if opts.Offline || cfg.LLM.Mode == llm.ModeReplay {
-		n, err := countEntries(cacheDir)
-		if err == nil && n == 0 {
-			err = fmt.Errorf("%s holds no recorded answers: --offline runs will fail; run once against a model to record them", cacheDir)
-		}
-		add("cache", err, fmt.Sprintf("%d recorded answers in %s", n, cacheDir))
+		cs.cache(cacheDir)
 	} else {
-		for _, name := range names {
-			rc := cfg.LLM.Roles[name]
-			p := cfg.LLM.Providers[rc.Provider]
-			cctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-			msg, err := probe(cctx, f, p, rc.Model)
-			cancel()
-			add("role "+name, err, msg)
-		}
-		add("cache", readable(cacheDir), "readable: "+cacheDir)
+		cs.roles(ctx, opts, cfg)
+		cs.add("cache", readable(cacheDir), "readable: "+cacheDir)
 	}
 	art := opts.Artifacts
 	if art == "" {
 		art = filepath.Join(workdir, "artifacts")
 	}
-	add("artifacts", writable(art), "writable: "+art)
+	cs.add("artifacts", writable(art), "writable: "+art)
+	if bad := cs.print(f.IOStreams.Out); bad > 0 {
+		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("doctor: %d problem(s) to fix", bad)}
+	}
+	return nil
+}
 
+// tools checks the go toolchain and the Docker daemon from their versions.
+func (cs *checks) tools(v map[string]string) {
+	cs.add("go", need(v["go"], "go is not on PATH: install Go 1.26+ (https://go.dev/dl) — scaffold, lint and test build with it"), v["go"])
+	cs.add("docker", need(v["docker"], "the Docker daemon is not reachable: start it (`sudo systemctl start docker`) or set DOCKER_HOST; without it, skip deploy and test"), "daemon "+v["docker"])
+}
+
+// cache checks that the replay cache holds answers, for offline runs.
+func (cs *checks) cache(dir string) {
+	n, err := countEntries(dir)
+	if err == nil && n == 0 {
+		err = fmt.Errorf("%s holds no recorded answers: --offline runs will fail; run once against a model to record them", dir)
+	}
+	cs.add("cache", err, fmt.Sprintf("%d recorded answers in %s", n, dir))
+}
+
+// roles probes each role's provider and model, in the order of their names.
+func (cs *checks) roles(ctx context.Context, opts *Options, cfg *config.Config) {
+	names := make([]string, 0, len(cfg.LLM.Roles))
+	for n := range cfg.LLM.Roles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		rc := cfg.LLM.Roles[name]
+		p := cfg.LLM.Providers[rc.Provider]
+		cctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+		msg, err := probe(cctx, opts.F, p, rc.Model)
+		cancel()
+		cs.add("role "+name, err, msg)
+	}
+}
+
+// print writes one line per check and returns how many failed.
+func (cs checks) print(out io.Writer) int {
 	bad := 0
-	for _, c := range checks {
+	for _, c := range cs {
 		mark := "ok  "
 		if !c.ok {
 			mark = "FAIL"
@@ -130,10 +159,7 @@ func Doctor(ctx context.Context, opts *Options) error {
 		}
 		fmt.Fprintf(out, "%s %-14s %s\n", mark, c.name, c.msg)
 	}
-	if bad > 0 {
-		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("doctor: %d problem(s) to fix", bad)}
-	}
-	return nil
+	return bad
 }
 
 // probe checks that a provider answers and serves the model.

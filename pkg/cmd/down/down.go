@@ -34,7 +34,7 @@ func NewCmdDown(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			this daemon.
 		`),
 		Example: "  $ orchestrate down 20261120T224100Z-1a2b3c\n  $ orchestrate down --all",
-		Args:    cobra.MaximumNArgs(1),
+		Args:    cmdutil.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.RunID = args[0]

@@ -43,18 +43,18 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorf(err) })
+	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
 	cmd.AddCommand(
 		runcmd.NewCmdRun(f, nil),
 		runscmd.NewCmdRuns(f, nil),
 		showcmd.NewCmdShow(f, nil),
 		auditcmd.NewCmdAudit(f, nil),
 		downcmd.NewCmdDown(f, nil),
-		triagecmd.NewCmdTriage(f),
-		schemacmd.NewCmdSchema(f),
+		triagecmd.NewCmdTriage(f, nil),
+		schemacmd.NewCmdSchema(f, nil),
 		configcmd.NewCmdConfig(f, nil),
 		doctorcmd.NewCmdDoctor(f, nil),
-		versioncmd.NewCmdVersion(f),
+		versioncmd.NewCmdVersion(f, nil),
 	)
 	return cmd
 }

@@ -56,7 +56,6 @@ type Options struct {
 // NewCmdRun builds the command; runF replaces the work in flag tests.
 func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{F: f}
-	def := config.Default()
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run the pipeline: " + strings.Join(pipeline.Names(), ", "),
@@ -83,7 +82,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			# resume from lint, print the summary JSON on stdout
 			$ orchestrate run --from lint --json
 		`),
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Only = pipeline.SplitPhases(opts.Only)
 			opts.Skip = pipeline.SplitPhases(opts.Skip)
@@ -93,7 +92,18 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			return Run(cmd.Context(), opts)
 		},
 	}
-	fl := cmd.Flags()
+	opts.flags = addFlags(cmd.Flags(), opts)
+	// A flag that does not parse still ends like any run: with a summary.
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return early(opts, f.Now(), defaultArtifacts(opts), failure.ConfigError, cmdutil.FlagErrorf(err))
+	})
+	return cmd
+}
+
+// addFlags declares the flags of `orchestrate run` and returns the config
+// keys they override.
+func addFlags(fl *pflag.FlagSet, opts *Options) map[string]*pflag.Flag {
+	def := config.Default()
 	fl.StringVar(&opts.ConfigFile, "config", config.FileName, "config `FILE`")
 	fl.StringVar(&opts.Dir, "dir", "", "workdir holding service/ and tests/ (default: the config file's directory)")
 	fl.StringVar(&opts.Artifacts, "artifacts", "", "artifacts `DIR` (default: artifacts/ in the workdir)")
@@ -108,93 +118,149 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	fl.StringSliceVar(&opts.Skip, "skip", nil, "skip these `PHASES` (comma-separated)")
 	fl.StringVar(&opts.From, "from", "", "start at `PHASE`, skipping the ones before it")
 	fl.DurationVar(&opts.Timeout, "timeout", def.Run.Timeout, "stop the run after `DURATION`")
-	// A flag that does not parse still ends like any run: with a summary.
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return early(opts, f.Now(), defaultArtifacts(opts), failure.ConfigError, cmdutil.FlagErrorf(err))
-	})
-	opts.flags = map[string]*pflag.Flag{
+	return map[string]*pflag.Flag{
 		"run.timeout":           fl.Lookup("timeout"),
 		"docker.keep":           fl.Lookup("keep"),
 		"phases.scaffold.force": fl.Lookup("force"),
 		"phases.test.inject":    fl.Lookup("inject"),
 		"phases.test.seed":      fl.Lookup("seed"),
 	}
-	return cmd
 }
 
 // Run runs the pipeline and returns an error carrying the exit code.
 func Run(ctx context.Context, opts *Options) error {
-	f := opts.F
-	ios := f.IOStreams
-	started := f.Now()
-
-	cfgPath, err := filepath.Abs(opts.ConfigFile)
+	started := opts.F.Now()
+	p, err := resolvePaths(opts)
 	if err != nil {
-		return early(opts, started, "", failure.ConfigError, err)
+		return early(opts, started, p.artifacts, failure.ConfigError, err)
 	}
-	workdir := opts.Dir
-	if workdir == "" {
-		workdir = filepath.Dir(cfgPath)
-	}
-	if workdir, err = filepath.Abs(workdir); err != nil {
-		return early(opts, started, "", failure.ConfigError, err)
-	}
-	if err := checkWorkdir(workdir); err != nil {
-		return early(opts, started, opts.Artifacts, failure.ConfigError, err)
-	}
-	artifacts := opts.Artifacts
-	if artifacts == "" {
-		artifacts = filepath.Join(workdir, "artifacts")
-	}
-
 	phases := pipeline.Phases()
 	sel := pipeline.Selection{Only: opts.Only, Skip: opts.Skip, From: opts.From}
 	if err := sel.Check(phases); err != nil {
-		return early(opts, started, artifacts, failure.ConfigError, cmdutil.FlagErrorf(err))
+		return early(opts, started, p.artifacts, failure.ConfigError, cmdutil.FlagErrorf(err))
 	}
-
-	loader := &config.Loader{Viper: viper.New(), Environ: f.Environ, Flags: opts.flags}
-	cfg, err := loader.Load(cfgPath)
+	cfg, err := loadConfig(opts, p.config)
 	if err != nil {
-		return early(opts, started, artifacts, failure.ConfigError, err)
+		return early(opts, started, p.artifacts, failure.ConfigError, err)
+	}
+	if cfg.Phases.Test.Inject == "list" {
+		return listFaults(opts.F.IOStreams.Out, p.workdir, cfg.Service.Dir)
+	}
+	if err := checkInject(cfg.Phases.Test.Inject); err != nil {
+		return early(opts, started, p.artifacts, failure.ConfigError, err)
+	}
+	st, err := newState(opts, cfg, p, started)
+	if err != nil {
+		return early(opts, started, p.artifacts, failure.ConfigError, err)
+	}
+	if _, err := st.Run.WriteJSON("", "", artifact.RunFile, runJSON(ctx, opts, cfg, st, p.config)); err != nil {
+		_ = st.Run.Close()
+		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("write run.json: %w", err)}
+	}
+	return execute(ctx, opts, phases, sel, st)
+}
+
+// paths are where a run reads and writes.
+type paths struct {
+	config    string // the config file, absolute
+	workdir   string // holds service/ and tests/, absolute
+	artifacts string // where the run directory and the summary go
+}
+
+// resolvePaths finds the config file, the workdir and the artifacts
+// directory. On error, artifacts is where the summary of the rejected run
+// may still go.
+func resolvePaths(opts *Options) (paths, error) {
+	var p paths
+	var err error
+	if p.config, err = filepath.Abs(opts.ConfigFile); err != nil {
+		return p, err
+	}
+	p.workdir = opts.Dir
+	if p.workdir == "" {
+		p.workdir = filepath.Dir(p.config)
+	}
+	if p.workdir, err = filepath.Abs(p.workdir); err != nil {
+		return p, err
+	}
+	p.artifacts = opts.Artifacts
+	if err := checkWorkdir(p.workdir); err != nil {
+		return p, err
+	}
+	if p.artifacts == "" {
+		p.artifacts = filepath.Join(p.workdir, "artifacts")
+	}
+	return p, nil
+}
+
+// loadConfig reads the config file under the environment and the flags;
+// --offline wins over the configured mode.
+func loadConfig(opts *Options, path string) (*config.Config, error) {
+	loader := &config.Loader{Viper: viper.New(), Environ: opts.F.Environ, Flags: opts.flags}
+	cfg, err := loader.Load(path)
+	if err != nil {
+		return nil, err
 	}
 	if opts.Offline {
 		cfg.LLM.Mode = llm.ModeReplay
 	}
-	if cfg.Phases.Test.Inject == "list" {
-		return listFaults(ios.Out, workdir, cfg.Service.Dir)
-	}
-	if in := cfg.Phases.Test.Inject; in != "" && !slices.Contains(testrun.FaultNames(), in) {
-		return early(opts, started, artifacts, failure.ConfigError, cmdutil.FlagErrorf(fmt.Errorf("--inject %q: not a known fault; use one of %s", in, strings.Join(testrun.FaultNames(), ", "))))
-	}
+	return cfg, nil
+}
 
+// checkInject rejects a fault --inject (or phases.test.inject) does not know.
+func checkInject(in string) error {
+	if in != "" && !slices.Contains(testrun.FaultNames(), in) {
+		return cmdutil.FlagErrorf(fmt.Errorf("--inject %q: not a known fault; use one of %s", in, strings.Join(testrun.FaultNames(), ", ")))
+	}
+	return nil
+}
+
+// newState creates the run directory and the state the phases share.
+func newState(opts *Options, cfg *config.Config, p paths, started time.Time) (*pipeline.State, error) {
+	f := opts.F
 	runID := opts.RunID
 	if runID == "" {
 		runID = artifact.NewRunID(started)
 	}
 	red := redact.FromEnv(f.Environ(), cfg.Secrets.Env...)
-	traceID := artifact.NewTraceID()
-	run, err := artifact.Create(artifacts, runID, traceID, red, f.Now)
+	run, err := artifact.Create(p.artifacts, runID, artifact.NewTraceID(), red, f.Now)
 	if err != nil {
-		return early(opts, started, artifacts, failure.ConfigError, err)
+		return nil, err
 	}
-	st := &pipeline.State{Config: cfg, Workdir: workdir, Run: run, Offline: cfg.LLM.Mode == llm.ModeReplay, StartedAt: started, Environ: f.Environ(),
-		Roles: roles.New(cfg.LLM, workdir, red, f.HTTPClient(), f.Getenv, f.Now)}
-	if _, err := run.WriteJSON("", "", artifact.RunFile, runJSON(ctx, opts, cfg, st, cfgPath)); err != nil {
-		_ = run.Close()
-		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("write run.json: %w", err)}
-	}
+	return &pipeline.State{Config: cfg, Workdir: p.workdir, Run: run, Offline: cfg.LLM.Mode == llm.ModeReplay, StartedAt: started, Environ: f.Environ(),
+		Roles: roles.New(cfg.LLM, p.workdir, red, f.HTTPClient(), f.Getenv, f.Now)}, nil
+}
 
-	progress := ui.New(ios, f.Now)
-	progress.Info("run %s: artifacts in %s", runID, run.Dir)
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	if cfg.Run.Timeout > 0 {
-		var stop context.CancelFunc
-		runCtx, stop = context.WithTimeoutCause(runCtx, cfg.Run.Timeout, pipeline.ErrRunTimeout)
-		defer stop()
+// execute runs the phases under the run's deadline and the signal, then
+// finishes the run: cleanup, summary, report.
+func execute(ctx context.Context, opts *Options, phases []pipeline.Phase, sel pipeline.Selection, st *pipeline.State) error {
+	f := opts.F
+	progress := ui.New(f.IOStreams, f.Now)
+	progress.Info("run %s: artifacts in %s", st.Run.ID, st.Run.Dir)
+	runCtx, cancel := runContext(ctx, st.Config.Run.Timeout)
+	defer cancel()
+	r := &pipeline.Runner{Phases: phases, Select: sel, Observer: progress, Now: f.Now}
+	r.Run(runCtx, st)
+
+	// Finish with a context of its own: the run's may be cancelled, and
+	// cleanup and the summary must still happen.
+	out, ferr := pipeline.Finish(context.WithoutCancel(ctx), st, withCause(runCtx, ctx), f.Now, self(f, st.StartedAt))
+	progress.Stop()
+	if ferr != nil && out.SummaryPath == "" {
+		fmt.Fprintf(f.IOStreams.ErrOut, "orchestrate: could not write the summary: %v\n", ferr)
+		return &cmdutil.ExitError{Code: summary.ExitFailed}
 	}
-	// A signal cancels the run context with ErrInterrupted as its cause.
+	return finish(opts, out, ferr)
+}
+
+// runContext is ctx bounded by the run's timeout (none when zero). A
+// signal, which cancels ctx, cancels it with ErrInterrupted as its cause.
+func runContext(ctx context.Context, timeout time.Duration) (context.Context, func()) {
+	runCtx, cancel := context.WithCancelCause(ctx)
+	stop := context.CancelFunc(func() {})
+	if timeout > 0 {
+		runCtx, stop = context.WithTimeoutCause(runCtx, timeout, pipeline.ErrRunTimeout)
+	}
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -202,18 +268,10 @@ func Run(ctx context.Context, opts *Options) error {
 		case <-runCtx.Done():
 		}
 	}()
-	r := &pipeline.Runner{Phases: phases, Select: sel, Observer: progress, Now: f.Now}
-	r.Run(runCtx, st)
-
-	// Finish with a context of its own: the run's may be cancelled, and
-	// cleanup and the summary must still happen.
-	out, ferr := pipeline.Finish(context.WithoutCancel(ctx), st, withCause(runCtx, ctx), f.Now, self(f, started))
-	progress.Stop()
-	if ferr != nil && out.SummaryPath == "" {
-		fmt.Fprintf(ios.ErrOut, "orchestrate: could not write the summary: %v\n", ferr)
-		return &cmdutil.ExitError{Code: summary.ExitFailed}
+	return runCtx, func() {
+		stop()
+		cancel(nil)
 	}
-	return finish(opts, out, ferr)
 }
 
 // withCause is runCtx, except that an interrupt of the parent (the signal

@@ -25,7 +25,7 @@ func NewCmdRuns(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Use:     "runs",
 		Short:   "List past runs, newest first",
 		Example: "  $ orchestrate runs\n  $ orchestrate runs --artifacts ci-artifacts",
-		Args:    cobra.NoArgs,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -27,7 +27,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Use:     "show <run-id>",
 		Short:   "Show a run's summary and where its files are",
 		Example: "  $ orchestrate show 20261120T224100Z-1a2b3c\n  $ orchestrate show 20261120T224100Z-1a2b3c --json | jq .failures",
-		Args:    cobra.ExactArgs(1),
+		Args:    cmdutil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RunID = args[0]
 			if runF != nil {

@@ -36,8 +36,9 @@ type Options struct {
 	ConfigFile string
 }
 
-// NewCmdTriage classifies the failures in a log.
-func NewCmdTriage(f *cmdutil.Factory) *cobra.Command {
+// NewCmdTriage classifies the failures in a log; runF replaces the work
+// in flag tests.
+func NewCmdTriage(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{F: f}
 	cmd := &cobra.Command{
 		Use:   "triage --log FILE",
@@ -57,10 +58,13 @@ func NewCmdTriage(f *cmdutil.Factory) *cobra.Command {
 			Its proposed edits are shown, never applied.
 		`),
 		Example: "  $ go test -json ./... > test.log; orchestrate triage --log test.log\n  $ docker logs my-service 2>&1 | orchestrate triage --log - --json",
-		Args:    cobra.NoArgs,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Log == "" {
 				return cmdutil.FlagErrorf(fmt.Errorf("--log FILE is required (- for standard input)"))
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
 			return Run(cmd.Context(), opts)
 		},

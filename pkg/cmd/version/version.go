@@ -2,6 +2,7 @@
 package version
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 
@@ -10,17 +11,32 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 )
 
+// Options of `orchestrate version`.
+type Options struct {
+	F *cmdutil.Factory
+}
+
 // NewCmdVersion prints the version. It does no I/O beyond that, so it
-// starts fast (see BenchmarkVersion).
-func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
+// starts fast (see BenchmarkVersion). runF replaces the work in flag tests.
+func NewCmdVersion(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{F: f}
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print orchestrate's version",
 		Example: "  $ orchestrate version",
-		Args:    cobra.NoArgs,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(f.IOStreams.Out, "orchestrate %s (%s, %s/%s)\n", f.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Print(opts)
 		},
 	}
+}
+
+// Print writes the version line.
+func Print(opts *Options) error {
+	f := opts.F
+	_, err := fmt.Fprintf(f.IOStreams.Out, "orchestrate %s (%s, %s/%s)\n", f.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return err
 }

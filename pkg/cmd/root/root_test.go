@@ -1,0 +1,84 @@
+package root
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
+	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil/cmdtest"
+)
+
+func execute(args ...string) (stdout, stderr string, err error) {
+	f, out, errOut := cmdtest.Factory()
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs(args)
+	_, err = cmd.ExecuteContextC(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+func TestNewCmdRootCommands(t *testing.T) {
+	f, _, _ := cmdtest.Factory()
+	var names []string
+	for _, c := range NewCmdRoot(f).Commands() {
+		names = append(names, c.Name())
+	}
+	want := []string{"audit", "config", "doctor", "down", "run", "runs", "schema", "show", "triage", "version"}
+	for _, n := range want {
+		if !slices.Contains(names, n) {
+			t.Errorf("no %q command; have %v", n, names)
+		}
+	}
+}
+
+func TestNewCmdRoot(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantStdout string // a part of stdout
+		wantUsage  string // a FlagError holding this
+		wantErr    string // another error holding this
+	}{
+		{name: "no command", wantStdout: "Usage:\n  orchestrate [command]"},
+		{name: "help", args: []string{"--help"}, wantStdout: "orchestrate runs a pipeline of phases"},
+		{name: "short help", args: []string{"-h"}, wantStdout: "Available Commands:"},
+		{name: "command help", args: []string{"run", "--help"}, wantStdout: "orchestrate run [flags]"},
+		{name: "help command", args: []string{"help", "doctor"}, wantStdout: "orchestrate doctor [flags]"},
+		{name: "version", args: []string{"version"}, wantStdout: "orchestrate test ("},
+		{name: "schema", args: []string{"schema", "summary"}, wantStdout: `"$schema"`},
+		// cli.Execute recognises cobra's own "unknown command" as a usage error.
+		{name: "unknown command", args: []string{"deploy-now"}, wantErr: `unknown command "deploy-now" for "orchestrate"`},
+		{name: "unknown flag", args: []string{"--colour"}, wantUsage: "unknown flag: --colour"},
+		{name: "a command's unknown flag", args: []string{"runs", "--json"}, wantUsage: "unknown flag: --json"},
+		{name: "a command's bad value", args: []string{"doctor", "--timeout", "soon"}, wantUsage: `invalid argument "soon" for "--timeout"`},
+		{name: "a command's missing argument", args: []string{"show"}, wantUsage: "accepts 1 arg(s), received 0"},
+		{name: "a command's extra argument", args: []string{"version", "now"}, wantUsage: `unknown command "now" for "orchestrate version"`},
+		{name: "a command's own check", args: []string{"down"}, wantUsage: "name a run id, or pass --all"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, err := execute(tt.args...)
+			var fe *cmdutil.FlagError
+			switch {
+			case tt.wantUsage != "":
+				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.wantUsage) {
+					t.Errorf("error %v (%T), want a FlagError containing %q", err, err, tt.wantUsage)
+				}
+			case tt.wantErr != "":
+				if err == nil || errors.As(err, &fe) || !strings.HasPrefix(err.Error(), tt.wantErr) {
+					t.Errorf("error %v (%T), want one starting %q", err, err, tt.wantErr)
+				}
+			case err != nil:
+				t.Errorf("unexpected error: %v", err)
+			}
+			if !strings.Contains(stdout, tt.wantStdout) {
+				t.Errorf("stdout %q, want it to hold %q", stdout, tt.wantStdout)
+			}
+			if stderr != "" {
+				t.Errorf("stderr %q: errors are the caller's to print", stderr)
+			}
+		})
+	}
+}
