@@ -55,6 +55,8 @@ type Output struct {
 	URL      string    `json:"url"` // the spec's service, from the host
 	Timings  Timings   `json:"timings"`
 	Kept     bool      `json:"kept"`
+
+	in Input // what it was deployed from, for a redeploy
 }
 
 // Engine is the daemon deployed to.
@@ -109,7 +111,7 @@ type Timings struct {
 
 // Run runs the phase.
 func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
-	var out Output
+	out := Output{in: in}
 	eng, err := docker.Connect(ctx, in.DockerHost)
 	if err != nil {
 		return out, err

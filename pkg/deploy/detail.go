@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -30,23 +29,4 @@ func (o Output) Detail() phase.Detail {
 		d.Facts = append(d.Facts, "left running (--keep): `orchestrate down RUN-ID` removes it")
 	}
 	return d
-}
-
-// Running is the deployment a successful run of the phase left, as a
-// phase.Service: the test phase reaches it and redeploys it through this.
-func Running(in Input, out Output) phase.Service { return running{in, out} }
-
-type running struct {
-	in  Input
-	out Output
-}
-
-func (r running) Endpoint() string { return r.out.URL }
-
-func (r running) Redeploy(ctx context.Context, env phase.Env) (phase.Service, error) {
-	next, err := Redeploy(ctx, env, r.in, r.out)
-	if err != nil {
-		return nil, err
-	}
-	return running{r.in, next}, nil
 }

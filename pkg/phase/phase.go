@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 )
 
@@ -80,4 +81,18 @@ func IsSkip(err error) (string, bool) {
 type Service interface {
 	Endpoint() string
 	Redeploy(ctx context.Context, env Env) (Service, error)
+}
+
+// Setup is what a phase's Input is built from: the run's settings and the
+// Outputs of the phases before it that succeeded. Each phase package builds
+// its own Input from it (Configure), so adding a phase is its package and
+// one line in the pipeline's list.
+type Setup struct {
+	Config  *config.Config
+	Workdir string
+	RunID   string
+	Environ []string // the process environment, for the compose file's interpolation
+	// Done is an earlier phase's Output when it ran and succeeded; a
+	// failed phase's Output is evidence for the report, never an input.
+	Done func(name string) (any, bool)
 }

@@ -23,7 +23,12 @@ func (p Phase) Always() Phase { p.always = true; return p }
 // state, run it, and keep its Output with its error. The signature keeps
 // the contract visible: Input and Output are the phase's own types. What
 // the Output says for the summary (phase.Noter) is noted as it arrives.
-func Step[I, O any](name, what string, build func(*State) (I, error), run func(context.Context, phase.Env, I) (O, error)) Phase {
+func Step[I, O any](name, what string, build func(phase.Setup) (I, error), run func(context.Context, phase.Env, I) (O, error)) Phase {
+	return step(name, what, func(s *State) (I, error) { return build(s.setup()) }, run)
+}
+
+// step is Step with a builder that reads the state itself (the report).
+func step[I, O any](name, what string, build func(*State) (I, error), run func(context.Context, phase.Env, I) (O, error)) Phase {
 	return Phase{Name: name, What: what, run: func(ctx context.Context, env phase.Env, s *State) (any, any, error) {
 		in, err := build(s)
 		if err != nil {
@@ -73,4 +78,13 @@ func Ran[O any](s *State, name string) (O, error, bool) {
 	r, ok := s.results[name]
 	o, typed := r.out.(O)
 	return o, r.err, ok && typed
+}
+
+// setup is what a phase's Input is built from.
+func (s *State) setup() phase.Setup {
+	return phase.Setup{Config: s.Config, Workdir: s.Workdir, RunID: s.Run.ID, Environ: s.Environ,
+		Done: func(name string) (any, bool) {
+			r, ok := s.result(name)
+			return r.out, ok && r.err == nil
+		}}
 }

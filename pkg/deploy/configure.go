@@ -1,0 +1,35 @@
+package deploy
+
+import (
+	"context"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+)
+
+// Configure builds the phase's Input from the run's settings.
+func Configure(s phase.Setup) (Input, error) {
+	c := s.Config
+	return Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.RunID, Compose: c.Phases.Deploy.Compose,
+		DockerHost: c.Docker.Host, Keep: c.Docker.Keep, HealthTimeout: c.Phases.Deploy.HealthTimeout, Environ: s.Environ}, nil
+}
+
+// Service is the deployment a successful run of the phase left, as a
+// phase.Service: the test phase reaches it and redeploys it through this,
+// without importing this package.
+func (o Output) Service() phase.Service { return running{o.in, o} }
+
+type running struct {
+	in  Input
+	out Output
+}
+
+func (r running) Endpoint() string { return r.out.URL }
+
+func (r running) Redeploy(ctx context.Context, env phase.Env) (phase.Service, error) {
+	next, err := Redeploy(ctx, env, r.in, r.out)
+	if err != nil {
+		return nil, err
+	}
+	next.in = r.in
+	return running{r.in, next}, nil
+}
