@@ -133,9 +133,6 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 		return out, failure.Wrap(failure.ConfigError, err, "phases.lint.checks")
 	}
 	out.Analyzers = suite.Names()
-	if in.MaxPasses <= 0 {
-		in.MaxPasses = 5
-	}
 	r := newRunner(env, in, suite, &out)
 	dirs, err := moduleDirs(in)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 )
@@ -84,7 +85,7 @@ func TestPlantedModule(t *testing.T) {
 	pristine := t.TempDir()
 	copyDir(t, h.Workdir, pristine)
 
-	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off",
+	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: config.Default().Phases.Lint.MaxPasses,
 		Policy: change.Policy{MaxLines: 80}, FixesFile: "FIXES.md"}
 	out, err := Run(context.Background(), h.Env, in)
 	if err != nil {

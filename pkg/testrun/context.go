@@ -16,10 +16,10 @@ import (
 	"github.com/orchestrate-dev/orchestrate/prompts"
 )
 
-// DefaultPromptBytes bounds the triage question, system message included:
-// about 4k tokens, which leaves room for the answer in an 8k-context local
-// model.
-const DefaultPromptBytes = 15 << 10
+// basePromptBytes is the budget the parts' bounds below are sized for (the
+// default phases.test.prompt_bytes: about 4k tokens, which leaves room for
+// the answer in an 8k-context local model); they scale with the budget.
+const basePromptBytes = 15 << 10
 
 // Code is a piece of code shown to the triage role.
 type Code struct {
@@ -117,7 +117,7 @@ func (l *loop) context(c Cluster, need []string) TriagePrompt {
 	tst := parseDir(l.in.Workdir, l.serviceDir(), true)
 	tst.add(parseDir(l.in.Workdir, l.testsDir(), true))
 	p := TriagePrompt{Why: c.Why, Service: l.in.Spec.Name, Classes: classes()}
-	part := func(n int) int { return n * l.promptBytes() / DefaultPromptBytes } // parts scale with the budget
+	part := func(n int) int { return n * l.promptBytes() / basePromptBytes } // parts scale with the budget
 	p.Failures = failureInfos(c.Failures, part(evidenceBytes))
 	p.Tests = testCode(tst, c.Failures, part(testBytes))
 	rank := rankCode(svc, c.Failures, p.Tests)
@@ -140,12 +140,7 @@ func (s *source) add(o *source) {
 	}
 }
 
-func (l *loop) promptBytes() int {
-	if l.in.PromptBytes > 0 {
-		return l.in.PromptBytes
-	}
-	return DefaultPromptBytes
-}
+func (l *loop) promptBytes() int { return l.in.PromptBytes }
 
 func classes() []ClassInfo {
 	var out []ClassInfo
@@ -523,8 +518,8 @@ var statusNames = map[string]string{"200": "StatusOK", "201": "StatusCreated", "
 var codeRe = regexp.MustCompile(`\b([1-5]\d\d)\b`)
 
 // Question renders the triage question the loop would ask about these
-// failures of the service in workdir, within promptBytes (0: the
-// default). It is the loop's own code, exported for the prompt-size
+// failures of the service in workdir, within promptBytes. It is the loop's
+// own code, exported for `orchestrate triage` and the prompt-size
 // measurements.
 func Question(workdir string, s spec.Service, fs []triage.Failure, promptBytes int) (llm.Prompt, error) {
 	pt, err := prompts.Load("test.triage")

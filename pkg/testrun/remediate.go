@@ -111,12 +111,7 @@ func (l *loop) remediate(ctx context.Context, n int, fs []triage.Failure) (*Reme
 	return nil, nil
 }
 
-func (l *loop) maxQuestions() int {
-	if l.in.MaxQuestions > 0 {
-		return l.in.MaxQuestions
-	}
-	return 3
-}
+func (l *loop) maxQuestions() int { return l.in.MaxQuestions }
 
 // try checks a proposed change against the policy and applies it.
 func (l *loop) try(r *Remediation) (bool, error) {

@@ -38,9 +38,9 @@ type Input struct {
 	MaxLinesRun   int           `json:"max_lines_per_run"`
 	MinConfidence float64       `json:"min_confidence"`
 	// MaxQuestions bounds the triage role's questions per iteration (one
-	// per cluster of failures); 0 is 3.
+	// per cluster of failures).
 	MaxQuestions int `json:"max_questions"`
-	// PromptBytes bounds one triage question; 0 is DefaultPromptBytes.
+	// PromptBytes bounds one triage question, system message included.
 	PromptBytes int `json:"prompt_bytes"`
 	// Inject plants a known fault before the first run (see Faults).
 	Inject string `json:"inject,omitempty"`
@@ -152,9 +152,6 @@ type Remediation struct {
 // Run runs the phase.
 func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	out := Output{Remediations: []Remediation{}}
-	if in.MaxIterations <= 0 {
-		in.MaxIterations = 3
-	}
 	g := in.Go.Or(env.Log, in.Environ)
 	l := &loop{env: env, in: in, g: g, out: &out, tried: map[string]bool{}, seen: map[string]bool{}, flaky: map[string]bool{},
 		deployed: in.Service}
