@@ -1,0 +1,3 @@
+module example.com/shipping-quote
+
+go 1.24
