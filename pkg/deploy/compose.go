@@ -40,41 +40,52 @@ func loadCompose(ctx context.Context, dir, file, name string, environ []string) 
 	if len(p.Services) == 0 {
 		return nil, failure.New(failure.ConfigError, "%s defines no services", path)
 	}
-	pr := &project{Project: p, pinned: map[string]bool{}}
-	// A published port is the user's when it is a literal, or comes from a
-	// variable the environment sets; ${HOST_PORT:-8080} with HOST_PORT
-	// unset is only a default, which a free port may replace.
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
+	return &project{Project: p, pinned: pinnedPorts(raw, environ)}, nil
+}
+
+// pinnedPorts says which published ports of a compose file are the
+// user's: a literal, or from variables the environment sets.
+// ${HOST_PORT:-8080} with HOST_PORT unset is only a default, which a free
+// port may replace.
+func pinnedPorts(compose []byte, environ []string) map[string]bool {
 	var doc struct {
 		Services map[string]struct {
 			Ports []any `yaml:"ports"`
 		} `yaml:"services"`
 	}
-	_ = yaml.Unmarshal(raw, &doc)
+	_ = yaml.Unmarshal(compose, &doc)
 	env := map[string]bool{}
 	for _, kv := range environ {
 		if k, v, ok := strings.Cut(kv, "="); ok && v != "" {
 			env[k] = true
 		}
 	}
+	pinned := map[string]bool{}
 	for svc, s := range doc.Services {
 		for i, port := range s.Ports {
 			text := fmt.Sprint(port)
 			if m, ok := port.(map[string]any); ok {
 				text = fmt.Sprint(m["published"])
 			}
-			pinned := true
+			user := true
 			for _, v := range varRe.FindAllStringSubmatch(text, -1) {
-				pinned = pinned && env[v[1]]
+				user = user && env[v[1]]
 			}
-			pr.pinned[fmt.Sprintf("%s/%d", svc, i)] = pinned
+			pinned[portKey(svc, i)] = user
 		}
 	}
-	return pr, nil
+	return pinned
 }
+
+func portKey(service string, i int) string { return fmt.Sprintf("%s/%d", service, i) }
+
+// isPinned says whether the user fixed the host port of the service's
+// i-th published port.
+func (p *project) isPinned(service string, i int) bool { return p.pinned[portKey(service, i)] }
 
 // names lists the services in a stable order.
 func (p *project) names() []string {

@@ -16,20 +16,20 @@ func Configure(s phase.Setup) (Input, error) {
 // Service is the deployment a successful run of the phase left, as a
 // phase.Service: the test phase reaches it and redeploys it through this,
 // without importing this package.
-func (o Output) Service() phase.Service { return running{o.in, o} }
+func (o Output) Service() phase.Service { return runningService{o.in, o} }
 
-type running struct {
+type runningService struct {
 	in  Input
 	out Output
 }
 
-func (r running) Endpoint() string { return r.out.URL }
+func (r runningService) Endpoint() string { return r.out.URL }
 
-func (r running) Redeploy(ctx context.Context, env phase.Env) (phase.Service, error) {
+func (r runningService) Redeploy(ctx context.Context, env phase.Env) (phase.Service, error) {
 	next, err := Redeploy(ctx, env, r.in, r.out)
 	if err != nil {
 		return nil, err
 	}
 	next.in = r.in
-	return running{r.in, next}, nil
+	return runningService{r.in, next}, nil
 }

@@ -10,24 +10,11 @@ package deploy
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/netip"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/api/types/network"
-	"github.com/moby/moby/client"
-
-	"github.com/orchestrate-dev/orchestrate/pkg/docker"
-	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
@@ -44,6 +31,9 @@ type Input struct {
 	HealthTimeout time.Duration `json:"health_timeout"`
 	Environ       []string      `json:"-"` // for the compose file's interpolation
 	Go            gotool.Go     `json:"-"`
+	// Dial gives the Docker daemon at a host without reaching it; nil is
+	// the real one (pkg/docker).
+	Dial func(host string) (Daemon, error) `json:"-"`
 }
 
 // Output of the deploy phase.
@@ -112,14 +102,14 @@ type Timings struct {
 // Run runs the phase.
 func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	out := Output{in: in}
-	eng, err := docker.Connect(ctx, in.DockerHost)
+	daemon, info, err := connect(ctx, in)
 	if err != nil {
 		return out, err
 	}
-	out.Engine = Engine{Host: eng.Host, Version: eng.Version, API: eng.API}
-	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: phase.Deploy, Tool: "docker engine", Version: eng.Version, Role: "image build and containers",
+	out.Engine = info
+	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: phase.Deploy, Tool: "docker engine", Version: info.Version, Role: "image build and containers",
 		Why: "The service ships as a container: building and running it on the real daemon is the only honest check that it starts and answers."})
-	d := &deployer{env: env, in: in, eng: eng, out: &out}
+	d := &deployer{env: env, in: in, daemon: daemon, out: &out}
 	if in.Keep {
 		out.Kept = true
 	} else {
@@ -142,25 +132,125 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 // deployment's registration (everything carries the run's labels).
 func Redeploy(ctx context.Context, env phase.Env, in Input, prev Output) (Output, error) {
 	out := Output{Network: prev.Network, Kept: prev.Kept, URL: prev.URL}
-	eng, err := docker.Connect(ctx, in.DockerHost)
+	daemon, info, err := connect(ctx, in)
 	if err != nil {
 		return out, err
 	}
-	defer eng.Close()
-	out.Engine = Engine{Host: eng.Host, Version: eng.Version, API: eng.API}
-	d := &deployer{env: env, in: in, eng: eng, out: &out, prev: &prev}
-	return out, d.run(ctx)
+	defer daemon.Close()
+	out.Engine = info
+	d := &deployer{env: env, in: in, daemon: daemon, out: &out, prev: &prev}
+	err = d.run(ctx)
+	return out, err
+}
+
+// connect reaches the daemon at in.DockerHost.
+func connect(ctx context.Context, in Input) (Daemon, Engine, error) {
+	dial := in.Dial
+	if dial == nil {
+		dial = dialDocker
+	}
+	daemon, err := dial(in.DockerHost)
+	if err != nil {
+		return nil, Engine{}, err
+	}
+	info, err := daemon.Ping(ctx)
+	if err != nil {
+		daemon.Close()
+		return nil, Engine{}, err
+	}
+	return daemon, info, nil
 }
 
 type deployer struct {
-	env phase.Env
-	in  Input
-	eng *docker.Engine
-	out *Output
-	ids map[string]string // service -> container id
+	env    phase.Env
+	in     Input
+	daemon Daemon
+	out    *Output
 	// prev is the deployment a redeploy replaces: its network is kept, and
 	// its host ports when they are still free or pinned.
 	prev *Output
+
+	// What the steps hand on.
+	proj   *project
+	binDir string            // where the binary for the images is built
+	images map[string]string // service -> image reference
+	ids    map[string]string // service -> container id
+}
+
+// run is the phase, step by step. A step's time goes to out.Timings when
+// it succeeds; the health gate's always does.
+func (d *deployer) run(ctx context.Context) error {
+	if err := d.load(ctx); err != nil {
+		return err
+	}
+	bin, err := os.MkdirTemp("", "orchestrate-deploy-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(bin)
+	d.binDir = bin
+	t := &d.out.Timings
+	for _, step := range []struct {
+		do      func(context.Context) error
+		seconds *float64
+	}{
+		{d.buildBinary, &t.BinarySeconds},    // static, for an image FROM scratch
+		{d.buildImages, &t.ImageSeconds},     // each from a context of only what its Dockerfile copies
+		{d.startContainers, &t.StartSeconds}, // on the run's network, host ports chosen
+	} {
+		start := time.Now()
+		if err := step.do(ctx); err != nil {
+			return err
+		}
+		*step.seconds = since(start)
+	}
+	// The health gate; the containers' logs are kept whatever it says.
+	start := time.Now()
+	err = d.wait(ctx)
+	t.HealthSeconds = since(start)
+	d.keepLogs(ctx)
+	return err
+}
+
+// load reads the compose file.
+func (d *deployer) load(ctx context.Context) error {
+	file := d.in.Compose
+	if file == "" {
+		file = "compose.yaml"
+	}
+	proj, err := loadCompose(ctx, d.serviceDir(), file, d.in.Spec.Name, d.in.Environ)
+	d.proj = proj
+	return err
+}
+
+func (d *deployer) serviceDir() string {
+	return filepath.Join(d.in.Workdir, filepath.FromSlash(d.in.Spec.Dir))
+}
+
+// keepLogs saves each container's output so far beside the phase.
+func (d *deployer) keepLogs(ctx context.Context) {
+	for i := range d.out.Services {
+		s := &d.out.Services[i]
+		if logs, err := d.daemon.Logs(context.WithoutCancel(ctx), s.ID, "all"); err == nil {
+			name := "logs/" + s.Name + ".log"
+			_, _ = d.env.Art.Write(name, []byte(logs))
+			s.Log = d.env.Art.Rel(name)
+		}
+	}
+}
+
+// down saves each container's final logs, then removes everything of the
+// run by label. It runs at the end of the run with a fresh context.
+func (d *deployer) down(ctx context.Context) error {
+	for name, id := range d.ids {
+		if logs, err := d.daemon.Logs(ctx, id, "all"); err == nil {
+			_, _ = d.env.Art.Write("logs/"+name+".final.log", []byte(logs))
+		}
+	}
+	rm, err := d.daemon.Down(ctx, d.in.RunID)
+	_, _ = d.env.Art.WriteJSON("logs/removed.json", rm)
+	d.daemon.Close()
+	return err
 }
 
 func (d *deployer) previous(name string) *Service {
@@ -182,347 +272,4 @@ func (d *deployer) say(format string, args ...any) {
 	}
 }
 
-// down saves each container's final logs, then removes everything of the
-// run by label. It runs at the end of the run with a fresh context.
-func (d *deployer) down(ctx context.Context) error {
-	for name, id := range d.ids {
-		if logs, err := d.eng.Logs(ctx, id, "all"); err == nil {
-			_, _ = d.env.Art.Write("logs/"+name+".final.log", []byte(logs))
-		}
-	}
-	rm, err := d.eng.Down(ctx, d.in.RunID)
-	_, _ = d.env.Art.WriteJSON("logs/removed.json", rm)
-	d.eng.Close()
-	return err
-}
-
-func (d *deployer) run(ctx context.Context) error {
-	in := d.in
-	svcDir := filepath.Join(in.Workdir, filepath.FromSlash(in.Spec.Dir))
-	compose := in.Compose
-	if compose == "" {
-		compose = "compose.yaml"
-	}
-	proj, err := loadCompose(ctx, svcDir, compose, in.Spec.Name, in.Environ)
-	if err != nil {
-		return err
-	}
-
-	// The binary.
-	start := time.Now()
-	tmp, err := os.MkdirTemp("", "orchestrate-deploy-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	g := in.Go.Or(d.env.Log, nil)
-	g.Extra = append(append([]string(nil), g.Extra...), "GOOS=linux", "GOARCH="+runtime.GOARCH)
-	r, err := g.Run(ctx, svcDir, "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(tmp, in.Spec.Name), ".")
-	d.env.Tools.Record(phase.ToolUse{Time: d.env.Now(), Phase: phase.Deploy, Tool: "go build", Version: g.Version(ctx), Role: "static binary for the image",
-		Why: "The image is FROM scratch: the orchestrator builds one statically linked binary (CGO_ENABLED=0, -trimpath) and the image holds only that."})
-	if err != nil {
-		return err
-	}
-	if !r.OK() {
-		_, _ = d.env.Art.Write("logs/binary-build.txt", []byte(r.Output))
-		return &failure.Error{Class: failure.CompileError, Where: d.env.Art.Rel("logs/binary-build.txt"),
-			Message: "the service does not build for the image: " + gotool.FirstError(r.Output)}
-	}
-	d.out.Timings.BinarySeconds = since(start)
-
-	// The images.
-	start = time.Now()
-	images := map[string]string{} // service -> image reference
-	for _, name := range proj.names() {
-		s := proj.Services[name]
-		if s.Build == nil {
-			if s.Image == "" {
-				return failure.New(failure.ConfigError, "compose service %s has neither build nor image", name)
-			}
-			images[name] = s.Image // must exist locally: nothing can be pulled
-			continue
-		}
-		tag := strings.ToLower(in.Spec.Name + ":" + in.RunID)
-		if len(proj.Services) > 1 {
-			tag = strings.ToLower(in.Spec.Name + "-" + name + ":" + in.RunID)
-		}
-		if err := d.build(ctx, s, tmp, tag); err != nil {
-			return err
-		}
-		images[name] = tag
-	}
-	d.out.Timings.ImageSeconds = since(start)
-
-	// The network and the containers.
-	start = time.Now()
-	if d.prev == nil {
-		netName := "orchestrate-" + strings.ToLower(in.RunID)
-		if _, err := d.eng.C.NetworkCreate(ctx, netName, client.NetworkCreateOptions{Driver: "bridge", Labels: docker.Labels(in.RunID, "")}); err != nil {
-			return failure.Wrap(failure.Unknown, err, "create network %s", netName)
-		}
-		d.out.Network = netName
-	}
-	d.ids = map[string]string{}
-	for _, name := range proj.names() {
-		if old := d.previous(name); old != nil {
-			if proj.Services[name].Build == nil {
-				d.out.Services = append(d.out.Services, *old) // unchanged: not rebuilt
-				continue
-			}
-			if _, err := d.eng.C.ContainerRemove(ctx, old.ID, client.ContainerRemoveOptions{Force: true}); err != nil {
-				return failure.Wrap(failure.Unknown, err, "remove the old container %s", old.Container)
-			}
-		}
-		svc, err := d.start(ctx, proj, name, images[name], d.out.Network)
-		d.out.Services = append(d.out.Services, svc)
-		if err != nil {
-			return err
-		}
-	}
-	d.out.Timings.StartSeconds = since(start)
-
-	// The health gate.
-	start = time.Now()
-	err = d.wait(ctx, proj)
-	d.out.Timings.HealthSeconds = since(start)
-	for i := range d.out.Services {
-		s := &d.out.Services[i]
-		if logs, lerr := d.eng.Logs(context.WithoutCancel(ctx), s.ID, "all"); lerr == nil {
-			name := "logs/" + s.Name + ".log"
-			_, _ = d.env.Art.Write(name, []byte(logs))
-			s.Log = d.env.Art.Rel(name)
-		}
-	}
-	return err
-}
-
-// build builds one service's image from a context holding only the
-// Dockerfile and what it copies: the binary just built, else files of the
-// build context directory.
-func (d *deployer) build(ctx context.Context, s types.ServiceConfig, binDir, tag string) error {
-	ctxDir := s.Build.Context
-	dockerfile := s.Build.Dockerfile
-	if dockerfile == "" {
-		dockerfile = "Dockerfile"
-	}
-	df := dockerfile
-	if !filepath.IsAbs(df) {
-		df = filepath.Join(ctxDir, df)
-	}
-	text, err := os.ReadFile(df)
-	if err != nil {
-		return failure.Wrap(failure.ImageBuildFailed, err, "read the Dockerfile")
-	}
-	files := map[string]string{"Dockerfile": df}
-	for _, src := range copySources(string(text)) {
-		if p := filepath.Join(binDir, src); exists(p) {
-			files[src] = p
-		} else if p := filepath.Join(ctxDir, src); exists(p) {
-			files[src] = p
-		}
-		// A missing source is left for the build to report, with its step.
-	}
-	tarball, err := docker.Context(files)
-	if err != nil {
-		return err
-	}
-	log, err := os.CreateTemp("", "orchestrate-build-log-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(log.Name())
-	id, err := d.eng.Build(ctx, tarball, "Dockerfile", []string{tag}, docker.Labels(d.in.RunID, s.Name), log)
-	log.Close()
-	b, _ := os.ReadFile(log.Name())
-	_, _ = d.env.Art.Write("logs/image-build.txt", b)
-	d.out.Image = Image{Tag: tag, ID: id, Log: d.env.Art.Rel("logs/image-build.txt")}
-	if err != nil {
-		var fe *failure.Error
-		if errors.As(err, &fe) {
-			fe.Where = d.out.Image.Log
-		}
-		return err
-	}
-	if ii, err := d.eng.C.ImageInspect(ctx, id); err == nil {
-		d.out.Image.SizeBytes = ii.Size
-	}
-	return nil
-}
-
-// copySources lists the sources of the Dockerfile's COPY and ADD lines
-// (not those copying from another stage).
-func copySources(dockerfile string) []string {
-	var out []string
-	for _, line := range strings.Split(dockerfile, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 3 || (!strings.EqualFold(f[0], "COPY") && !strings.EqualFold(f[0], "ADD")) {
-			continue
-		}
-		args := f[1:]
-		for len(args) > 0 && strings.HasPrefix(args[0], "--") {
-			if strings.HasPrefix(args[0], "--from") {
-				args = nil
-				break
-			}
-			args = args[1:]
-		}
-		if len(args) >= 2 {
-			for _, a := range args[:len(args)-1] {
-				out = append(out, filepath.Clean(strings.Trim(a, `"[],`)))
-			}
-		}
-	}
-	return out
-}
-
-// start creates and starts one service's container.
-// start creates and starts one service's container. Another process can
-// take a free host port between the check and the start: when no port of
-// the service is pinned, the container is removed and ports are chosen
-// again, up to three times.
-func (d *deployer) start(ctx context.Context, proj *project, name, image, netName string) (Service, error) {
-	pinned := false
-	for i := range proj.Services[name].Ports {
-		pinned = pinned || proj.pinned[fmt.Sprintf("%s/%d", name, i)]
-	}
-	for attempt := 1; ; attempt++ {
-		svc, err := d.startOnce(ctx, proj, name, image, netName)
-		var fe *failure.Error
-		if err == nil || pinned || attempt == 3 || !errors.As(err, &fe) || fe.Class != failure.PortConflict || svc.ID == "" {
-			return svc, err
-		}
-		fmt.Fprintf(d.env.Log, "%s: a host port was taken between the check and the start; choosing again\n", name)
-		_, _ = d.eng.C.ContainerRemove(context.WithoutCancel(ctx), svc.ID, client.ContainerRemoveOptions{Force: true})
-		delete(d.ids, name)
-	}
-}
-
-func (d *deployer) startOnce(ctx context.Context, proj *project, name, image, netName string) (Service, error) {
-	s := proj.Services[name]
-	svc := Service{Name: name, Container: strings.ToLower(fmt.Sprintf("%s-%s-%s", proj.Name, name, d.in.RunID))}
-	cfg := &container.Config{Image: image, Labels: docker.Labels(d.in.RunID, name), ExposedPorts: network.PortSet{}}
-	for k, v := range s.Labels {
-		cfg.Labels[k] = v
-	}
-	for k, v := range s.Environment {
-		if v != nil {
-			cfg.Env = append(cfg.Env, k+"="+*v)
-		}
-	}
-	if hc := s.HealthCheck; hc != nil && !hc.Disable {
-		cfg.Healthcheck = &container.HealthConfig{Test: hc.Test}
-		if hc.Interval != nil {
-			cfg.Healthcheck.Interval = time.Duration(*hc.Interval)
-		}
-		if hc.Timeout != nil {
-			cfg.Healthcheck.Timeout = time.Duration(*hc.Timeout)
-		}
-		if hc.StartPeriod != nil {
-			cfg.Healthcheck.StartPeriod = time.Duration(*hc.StartPeriod)
-		}
-		if hc.Retries != nil {
-			cfg.Healthcheck.Retries = int(*hc.Retries)
-		}
-	}
-	host := &container.HostConfig{PortBindings: network.PortMap{}}
-	loopback := netip.MustParseAddr("127.0.0.1")
-	for i, p := range s.Ports {
-		port, err := network.ParsePort(fmt.Sprintf("%d/%s", p.Target, orTCP(p.Protocol)))
-		if err != nil {
-			return svc, failure.Wrap(failure.ConfigError, err, "compose service %s port %d", name, p.Target)
-		}
-		requested, pinned := p.Published, proj.pinned[fmt.Sprintf("%s/%d", name, i)]
-		if old := d.previous(name); old != nil && i < len(old.Ports) {
-			// A redeploy keeps the address when it can; another process may
-			// have taken it while the old container was being replaced, and
-			// then a port the user did not pin is chosen again.
-			requested = strconv.Itoa(old.Ports[i].Host)
-		}
-		hp, why, err := choosePort(requested, pinned)
-		if err != nil {
-			return svc, err
-		}
-		cfg.ExposedPorts[port] = struct{}{}
-		host.PortBindings[port] = []network.PortBinding{{HostIP: loopback, HostPort: strconv.Itoa(hp)}}
-		svc.Ports = append(svc.Ports, Port{Target: int(p.Target), Host: hp, Requested: p.Published, Why: why})
-		if why != "" {
-			fmt.Fprintf(d.env.Log, "%s: %s\n", name, why)
-		}
-	}
-	res, err := d.eng.C.ContainerCreate(ctx, client.ContainerCreateOptions{Name: svc.Container, Config: cfg, HostConfig: host,
-		NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{netName: {Aliases: []string{name}}}}})
-	if err != nil {
-		return svc, failure.Wrap(failure.Unknown, err, "create container %s", svc.Container)
-	}
-	svc.ID = res.ID
-	d.ids[name] = res.ID
-	if _, err := d.eng.C.ContainerStart(ctx, res.ID, client.ContainerStartOptions{}); err != nil {
-		if strings.Contains(err.Error(), "address already in use") || strings.Contains(err.Error(), "port is already allocated") {
-			return svc, &failure.Error{Class: failure.PortConflict, Err: err, Message: fmt.Sprintf("start %s: a host port is taken", svc.Container)}
-		}
-		return svc, failure.Wrap(failure.Unknown, err, "start container %s", svc.Container)
-	}
-	if name == d.in.Spec.Name || len(proj.Services) == 1 {
-		for _, p := range svc.Ports {
-			if p.Target == d.in.Spec.Port || d.out.URL == "" {
-				d.out.URL = fmt.Sprintf("http://127.0.0.1:%d", p.Host)
-			}
-		}
-	}
-	return svc, nil
-}
-
-func orTCP(p string) string {
-	if p == "" {
-		return "tcp"
-	}
-	return p
-}
-
-// choosePort takes the requested host port when it is free; a taken or
-// unset one becomes a free loopback port, unless the user pinned it.
-func choosePort(requested string, pinned bool) (int, string, error) {
-	if requested != "" {
-		want, err := strconv.Atoi(requested)
-		if err != nil {
-			return 0, "", failure.New(failure.ConfigError, "published port %q is not a number (port ranges are not supported)", requested)
-		}
-		if free(want) {
-			return want, "", nil
-		}
-		if pinned {
-			return 0, "", failure.New(failure.PortConflict, "host port %d is already in use and the compose file (or its environment) fixes it: free the port, or unset the variable that pins it (e.g. HOST_PORT) to let orchestrate choose one", want)
-		}
-		p, err := freePort()
-		return p, fmt.Sprintf("host port %d is in use; using %d instead (the compose file only defaults to it)", want, p), err
-	}
-	p, err := freePort()
-	return p, fmt.Sprintf("no host port requested; using %d", p), err
-}
-
-func free(port int) bool {
-	for _, addr := range []string{"127.0.0.1", "0.0.0.0"} {
-		l, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
-		if err != nil {
-			return false
-		}
-		l.Close()
-	}
-	return true
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 func since(t time.Time) float64 { return float64(time.Since(t).Milliseconds()) / 1000 }
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}

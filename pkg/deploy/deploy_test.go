@@ -22,10 +22,13 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 )
 
-// engine reaches the real daemon. Outside CI a missing daemon skips the
-// test with the reason; in CI (CI set) it fails it.
+// engine reaches the real daemon. -short skips the test; outside CI a
+// missing daemon skips it with the reason; in CI (CI set) it fails it.
 func engine(t *testing.T) *docker.Engine {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs the Docker daemon (-short)")
+	}
 	eng, err := docker.Connect(context.Background(), "")
 	if err != nil {
 		if os.Getenv("CI") != "" {

@@ -7,93 +7,140 @@ import (
 	"time"
 
 	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/client"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 )
+
+// poll is how often the health gate looks at the containers.
+const poll = 250 * time.Millisecond
+
+// gate is one wait for health.
+type gate struct {
+	started  time.Time
+	deadline time.Time
+	timeout  time.Duration
+	last     []string // per service, the state/health last put on its timeline
+}
 
 // wait is the health gate: every long-running container healthy (or
 // running, when it has no healthcheck), every one-shot container exited 0,
 // within the timeout. Each change of state or health goes on the
 // container's timeline.
-func (d *deployer) wait(ctx context.Context, proj *project) error {
+func (d *deployer) wait(ctx context.Context) error {
 	timeout := d.in.HealthTimeout
 	if timeout <= 0 {
 		timeout = 60 * time.Second
 	}
-	deadline := time.Now().Add(timeout)
-	started := time.Now()
-	last := make([]string, len(d.out.Services))
+	g := &gate{started: time.Now(), deadline: time.Now().Add(timeout), timeout: timeout, last: make([]string, len(d.out.Services))}
 	for {
 		done := 0
 		for i := range d.out.Services {
-			s := &d.out.Services[i]
-			ci, err := d.eng.C.ContainerInspect(ctx, s.ID, client.ContainerInspectOptions{})
+			ready, err := d.check(ctx, g, &d.out.Services[i], i)
 			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				return failure.Wrap(failure.Unknown, err, "inspect %s", s.Container)
+				return err
 			}
-			st := ci.Container.State
-			health, detail := "", ""
-			if st.Health != nil {
-				health = string(st.Health.Status)
-				if n := len(st.Health.Log); n > 0 {
-					detail = strings.TrimSpace(st.Health.Log[n-1].Output)
-				}
-			}
-			if key := string(st.Status) + "/" + health; key != last[i] {
-				last[i] = key
-				ev := Event{At: since(started), State: string(st.Status), Health: health}
-				if st.Status == container.StateExited {
-					ev.Detail = fmt.Sprintf("exit code %d", st.ExitCode)
-				}
-				s.Timeline = append(s.Timeline, ev)
-			}
-			oneShot := len(proj.Services[s.Name].Ports) == 0 && st.Health == nil
-			switch {
-			case st.Status == container.StateExited && st.ExitCode == 0 && oneShot:
-				s.Health = "exited-0"
+			if ready {
 				done++
-			case st.Status == container.StateExited || st.Status == container.StateDead:
-				s.Health = "exited"
-				return d.exited(ctx, s, st.ExitCode)
-			case st.Health != nil && st.Health.Status == container.Healthy:
-				s.Health = "healthy"
-				done++
-			case st.Health == nil && st.Status == container.StateRunning && !oneShot:
-				s.Health = "running"
-				done++
-			case st.Health != nil && st.Health.Status == container.Unhealthy:
-				s.Health = "unhealthy"
-				if time.Now().After(deadline) {
-					return d.unhealthy(ctx, s, detail, timeout)
-				}
-			default:
-				s.Health = "starting"
 			}
 		}
 		if done == len(d.out.Services) {
 			return nil
 		}
-		if time.Now().After(deadline) {
-			for i := range d.out.Services {
-				if s := &d.out.Services[i]; s.Health != "healthy" && s.Health != "running" && s.Health != "exited-0" {
-					return d.unhealthy(ctx, s, "", timeout)
-				}
-			}
+		if time.Now().After(g.deadline) {
+			return d.unhealthy(ctx, d.firstNotReady(), "", timeout)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
+		case <-time.After(poll):
 		}
 	}
 }
 
+// check looks at one container once: its timeline gets any change, its
+// Health the verdict. A container that exited, or is still unhealthy at
+// the deadline, is the gate's failure.
+func (d *deployer) check(ctx context.Context, g *gate, s *Service, i int) (bool, error) {
+	st, err := d.daemon.ContainerState(ctx, s.ID)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, failure.Wrap(failure.Unknown, err, "inspect %s", s.Container)
+	}
+	g.record(s, i, st)
+	oneShot := len(d.proj.Services[s.Name].Ports) == 0 && st.Health == nil
+	s.Health = verdict(st, oneShot)
+	switch s.Health {
+	case "exited":
+		return false, d.exited(ctx, s, st.ExitCode)
+	case "unhealthy":
+		if time.Now().After(g.deadline) {
+			return false, d.unhealthy(ctx, s, lastProbe(st), g.timeout)
+		}
+	}
+	return ready(s.Health), nil
+}
+
+// verdict is a container's Health from its state. A one-shot container
+// (no ports, no healthcheck) is done when it exited 0.
+func verdict(st container.State, oneShot bool) string {
+	switch {
+	case st.Status == container.StateExited && st.ExitCode == 0 && oneShot:
+		return "exited-0"
+	case st.Status == container.StateExited || st.Status == container.StateDead:
+		return "exited"
+	case st.Health != nil && st.Health.Status == container.Healthy:
+		return "healthy"
+	case st.Health == nil && st.Status == container.StateRunning && !oneShot:
+		return "running"
+	case st.Health != nil && st.Health.Status == container.Unhealthy:
+		return "unhealthy"
+	}
+	return "starting"
+}
+
+func ready(health string) bool {
+	return health == "healthy" || health == "running" || health == "exited-0"
+}
+
+func (d *deployer) firstNotReady() *Service {
+	for i := range d.out.Services {
+		if s := &d.out.Services[i]; !ready(s.Health) {
+			return s
+		}
+	}
+	return nil
+}
+
+// record puts a change of the container's state or health on its timeline.
+func (g *gate) record(s *Service, i int, st container.State) {
+	health := ""
+	if st.Health != nil {
+		health = string(st.Health.Status)
+	}
+	key := string(st.Status) + "/" + health
+	if key == g.last[i] {
+		return
+	}
+	g.last[i] = key
+	ev := Event{At: since(g.started), State: string(st.Status), Health: health}
+	if st.Status == container.StateExited {
+		ev.Detail = fmt.Sprintf("exit code %d", st.ExitCode)
+	}
+	s.Timeline = append(s.Timeline, ev)
+}
+
+// lastProbe is what the healthcheck said last.
+func lastProbe(st container.State) string {
+	if st.Health == nil || len(st.Health.Log) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(st.Health.Log[len(st.Health.Log)-1].Output)
+}
+
 func (d *deployer) exited(ctx context.Context, s *Service, code int) error {
-	tail, _ := d.eng.Logs(context.WithoutCancel(ctx), s.ID, "30")
+	tail, _ := d.daemon.Logs(context.WithoutCancel(ctx), s.ID, "30")
 	name := "logs/" + s.Name + ".exit.txt"
 	_, _ = d.env.Art.Write(name, []byte(tail))
 	return &failure.Error{Class: failure.ContainerExited, Where: d.env.Art.Rel(name),
@@ -101,7 +148,7 @@ func (d *deployer) exited(ctx context.Context, s *Service, code int) error {
 }
 
 func (d *deployer) unhealthy(ctx context.Context, s *Service, probe string, timeout time.Duration) error {
-	tail, _ := d.eng.Logs(context.WithoutCancel(ctx), s.ID, "30")
+	tail, _ := d.daemon.Logs(context.WithoutCancel(ctx), s.ID, "30")
 	name := "logs/" + s.Name + ".unhealthy.txt"
 	_, _ = d.env.Art.Write(name, []byte(fmt.Sprintf("healthcheck output: %s\n\nlast log lines:\n%s", probe, tail)))
 	msg := fmt.Sprintf("container %s was not healthy within %s (phases.deploy.health_timeout)", s.Container, timeout)

@@ -46,6 +46,20 @@ type Engine struct {
 // socket) and negotiates the API version. An unreachable daemon is a
 // docker_unavailable failure that leaves the run partial.
 func Connect(ctx context.Context, host string) (*Engine, error) {
+	e, err := Dial(host)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Ping(ctx); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Dial makes a client for the daemon at host (empty: DOCKER_HOST, else
+// the local socket) without reaching it: Ping does.
+func Dial(host string) (*Engine, error) {
 	opts := []client.Opt{client.FromEnv} // API-version negotiation is on by default
 	if host != "" {
 		opts = append(opts, client.WithHost(host))
@@ -54,17 +68,23 @@ func Connect(ctx context.Context, host string) (*Engine, error) {
 	if err != nil {
 		return nil, unavailable(host, err)
 	}
+	return &Engine{C: c, Host: c.DaemonHost()}, nil
+}
+
+// Ping reaches the daemon, negotiates the API version and asks the
+// daemon's. An unreachable daemon is a docker_unavailable failure that
+// leaves the run partial.
+func (e *Engine) Ping(ctx context.Context) error {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := c.Ping(pctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		c.Close()
-		return nil, unavailable(c.DaemonHost(), err)
+	if _, err := e.C.Ping(pctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		return unavailable(e.Host, err)
 	}
-	e := &Engine{C: c, Host: c.DaemonHost(), API: c.ClientVersion()}
-	if v, err := c.ServerVersion(pctx, client.ServerVersionOptions{}); err == nil {
+	e.API = e.C.ClientVersion()
+	if v, err := e.C.ServerVersion(pctx, client.ServerVersionOptions{}); err == nil {
 		e.Version = v.Version
 	}
-	return e, nil
+	return nil
 }
 
 func unavailable(host string, err error) error {
