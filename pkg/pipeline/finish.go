@@ -30,11 +30,12 @@ type Outcome struct {
 // status, appends to the tool-usage log, closes the audit log and writes
 // the summary. ctx should not be the run's (it may be cancelled).
 func Finish(ctx context.Context, s *State, runCtx context.Context, now func() time.Time, self phase.ToolUse) (*Outcome, error) {
-	interrupted := runCtx.Err() != nil && errors.Is(context.Cause(runCtx), ErrInterrupted)
+	why := Why(runCtx)
+	interrupted := why == ErrInterrupted
 	if interrupted && !hasClass(s, failure.Interrupted) {
 		s.AddFailure(summary.Failure{Phase: lastPhase(s), Class: string(failure.Interrupted), Message: "the run was interrupted by a signal"}, false)
 	}
-	if runCtx.Err() != nil && errors.Is(context.Cause(runCtx), ErrRunTimeout) && !hasClass(s, failure.Timeout) {
+	if why == ErrRunTimeout && !hasClass(s, failure.Timeout) {
 		s.AddFailure(summary.Failure{Phase: lastPhase(s), Class: string(failure.Timeout), Message: "the run's time limit was reached"}, false)
 	}
 	for i := len(s.cleanups) - 1; i >= 0; i-- {

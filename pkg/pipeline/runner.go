@@ -19,12 +19,6 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
 
-// Causes of a cancelled run context.
-var (
-	ErrInterrupted = errors.New("interrupted by a signal")
-	ErrRunTimeout  = errors.New("run timeout reached")
-)
-
 // Observer is told about phases as they start and end (the terminal UI).
 type Observer interface {
 	PhaseStarted(name string)
@@ -202,13 +196,11 @@ func safeRun(ctx context.Context, p Phase, env phase.Env, s *State) (in, out any
 // classify turns a phase's error into a classified failure. A cancelled
 // run context wins over whatever the phase made of it.
 func classify(ctx context.Context, name string, err error) *failure.Error {
-	if ctx.Err() != nil {
-		switch cause := context.Cause(ctx); {
-		case errors.Is(cause, ErrInterrupted):
-			return &failure.Error{Class: failure.Interrupted, Message: "interrupted by a signal during " + name}
-		case errors.Is(cause, ErrRunTimeout):
-			return &failure.Error{Class: failure.Timeout, Message: "the run's time limit (run.timeout / --timeout) was reached during " + name}
-		}
+	switch Why(ctx) {
+	case ErrInterrupted:
+		return &failure.Error{Class: failure.Interrupted, Message: "interrupted by a signal during " + name}
+	case ErrRunTimeout:
+		return &failure.Error{Class: failure.Timeout, Message: "the run's time limit (run.timeout / --timeout) was reached during " + name}
 	}
 	var fe *failure.Error
 	if errors.As(err, &fe) {
@@ -221,14 +213,13 @@ func classify(ctx context.Context, name string, err error) *failure.Error {
 }
 
 func causeText(ctx context.Context) string {
-	switch cause := context.Cause(ctx); {
-	case errors.Is(cause, ErrInterrupted):
+	switch Why(ctx) {
+	case ErrInterrupted:
 		return "interrupted"
-	case errors.Is(cause, ErrRunTimeout):
+	case ErrRunTimeout:
 		return "time limit reached"
-	default:
-		return ctx.Err().Error()
 	}
+	return ctx.Err().Error()
 }
 
 func isZero(v any) bool {

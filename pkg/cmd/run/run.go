@@ -237,52 +237,20 @@ func execute(ctx context.Context, opts *Options, phases []pipeline.Phase, sel pi
 	f := opts.F
 	progress := ui.New(f.IOStreams, f.Now)
 	progress.Info("run %s: artifacts in %s", st.Run.ID, st.Run.Dir)
-	runCtx, cancel := runContext(ctx, st.Config.Run.Timeout)
+	runCtx, cancel := pipeline.RunContext(ctx, st.Config.Run.Timeout)
 	defer cancel()
 	r := &pipeline.Runner{Phases: phases, Select: sel, Observer: progress, Now: f.Now}
 	r.Run(runCtx, st)
 
 	// Finish with a context of its own: the run's may be cancelled, and
 	// cleanup and the summary must still happen.
-	out, ferr := pipeline.Finish(context.WithoutCancel(ctx), st, withCause(runCtx, ctx), f.Now, self(f, st.StartedAt))
+	out, ferr := pipeline.Finish(context.WithoutCancel(ctx), st, runCtx, f.Now, self(f, st.StartedAt))
 	progress.Stop()
 	if ferr != nil && out.SummaryPath == "" {
 		fmt.Fprintf(f.IOStreams.ErrOut, "orchestrate: could not write the summary: %v\n", ferr)
 		return &cmdutil.ExitError{Code: summary.ExitFailed}
 	}
 	return finish(opts, out, ferr)
-}
-
-// runContext is ctx bounded by the run's timeout (none when zero). A
-// signal, which cancels ctx, cancels it with ErrInterrupted as its cause.
-func runContext(ctx context.Context, timeout time.Duration) (context.Context, func()) {
-	runCtx, cancel := context.WithCancelCause(ctx)
-	stop := context.CancelFunc(func() {})
-	if timeout > 0 {
-		runCtx, stop = context.WithTimeoutCause(runCtx, timeout, pipeline.ErrRunTimeout)
-	}
-	go func() {
-		select {
-		case <-ctx.Done():
-			cancel(pipeline.ErrInterrupted)
-		case <-runCtx.Done():
-		}
-	}()
-	return runCtx, func() {
-		stop()
-		cancel(nil)
-	}
-}
-
-// withCause is runCtx, except that an interrupt of the parent (the signal
-// context) is reported as ErrInterrupted even when it raced the timeout.
-func withCause(runCtx, parent context.Context) context.Context {
-	if parent.Err() != nil && !errors.Is(context.Cause(runCtx), pipeline.ErrInterrupted) {
-		c, cancel := context.WithCancelCause(context.Background())
-		cancel(pipeline.ErrInterrupted)
-		return c
-	}
-	return runCtx
 }
 
 func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
