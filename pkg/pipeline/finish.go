@@ -38,18 +38,7 @@ func Finish(ctx context.Context, s *State, runCtx context.Context, now func() ti
 	if why == ErrRunTimeout && !hasClass(s, failure.Timeout) {
 		s.AddFailure(summary.Failure{Phase: lastPhase(s), Class: string(failure.Timeout), Message: "the run's time limit was reached"}, false)
 	}
-	for i := len(s.cleanups) - 1; i >= 0; i-- {
-		c := s.cleanups[i]
-		cctx, cancel := context.WithTimeout(ctx, time.Minute)
-		err := c.fn(cctx)
-		cancel()
-		ev := map[string]any{"name": c.name}
-		if err != nil {
-			ev["error"] = err.Error()
-			s.Note(summary.Failure{Phase: "cleanup", Class: string(failure.Unknown), Message: fmt.Sprintf("cleanup %s: %v", c.name, err)})
-		}
-		_ = s.Run.Event("", "", "cleanup", ev)
-	}
+	s.runCleanups(ctx)
 
 	status := summary.Success
 	switch {
@@ -58,30 +47,8 @@ func Finish(ctx context.Context, s *State, runCtx context.Context, now func() ti
 	case s.partial:
 		status = summary.Partial
 	}
-	finished := now()
-	recs := []string(nil)
-	if o, _, ok := Ran[report.Output](s, phase.Report); ok {
-		recs = o.Recommendations
-	}
-	if len(recs) < 3 {
-		recs = report.Recommend(s.ReportInput())
-	}
-	tools := s.Tools()
-	sum := &summary.Summary{
-		SchemaVersion: summary.SchemaVersion, RunID: s.Run.ID, Status: status,
-		ExitCode:  summary.ExitCodeFor(status, interrupted),
-		StartedAt: s.StartedAt.UTC(), FinishedAt: finished.UTC(),
-		TimeTakenSeconds: round(finished.Sub(s.StartedAt).Seconds()),
-		Offline:          s.Offline, TraceID: s.Run.TraceID,
-		ToolsUsed:   toolsUsed(self, tools),
-		TestsPassed: s.Tests.Passed, TestsFailed: s.Tests.Failed, TestsSkipped: s.Tests.Skipped,
-		Failures:        nonNil(s.Failures),
-		Recommendations: recs,
-		Phases:          nonNil(s.Records),
-		LLM:             s.llmUsage(),
-		ArtifactsDir:    s.Run.Dir,
-	}
-	if err := appendToolLog(s.Run.Root, s, self, tools); err != nil {
+	sum := s.summary(status, interrupted, now(), self)
+	if err := appendToolLog(s.Run.Root, s, self, s.Tools()); err != nil {
 		_ = s.Run.Event("", "", "warning", map[string]any{"message": err.Error()})
 	}
 	_ = s.Run.Event("", "", "run.end", map[string]any{"status": string(status), "exit_code": sum.ExitCode})
@@ -95,6 +62,49 @@ func Finish(ctx context.Context, s *State, runCtx context.Context, now func() ti
 		return &Outcome{Summary: sum, SummaryPath: p, Interrupted: interrupted}, fmt.Errorf("close audit log: %w", closeErr)
 	}
 	return &Outcome{Summary: sum, SummaryPath: p, Interrupted: interrupted}, nil
+}
+
+// runCleanups runs what the phases registered, last first, each with a
+// minute of its own; a failed cleanup is noted.
+func (s *State) runCleanups(ctx context.Context) {
+	for i := len(s.cleanups) - 1; i >= 0; i-- {
+		c := s.cleanups[i]
+		cctx, cancel := context.WithTimeout(ctx, time.Minute)
+		err := c.fn(cctx)
+		cancel()
+		ev := map[string]any{"name": c.name}
+		if err != nil {
+			ev["error"] = err.Error()
+			s.Note(summary.Failure{Phase: "cleanup", Class: string(failure.Unknown), Message: fmt.Sprintf("cleanup %s: %v", c.name, err)})
+		}
+		_ = s.Run.Event("", "", "cleanup", ev)
+	}
+
+}
+
+// summary is the run's summary but for the audit head.
+func (s *State) summary(status summary.Status, interrupted bool, finished time.Time, self phase.ToolUse) *summary.Summary {
+	recs := []string(nil)
+	if o, _, ok := Ran[report.Output](s, phase.Report); ok {
+		recs = o.Recommendations
+	}
+	if len(recs) < 3 {
+		recs = report.Recommend(s.ReportInput())
+	}
+	return &summary.Summary{
+		SchemaVersion: summary.SchemaVersion, RunID: s.Run.ID, Status: status,
+		ExitCode:  summary.ExitCodeFor(status, interrupted),
+		StartedAt: s.StartedAt.UTC(), FinishedAt: finished.UTC(),
+		TimeTakenSeconds: round(finished.Sub(s.StartedAt).Seconds()),
+		Offline:          s.Offline, TraceID: s.Run.TraceID,
+		ToolsUsed:   toolsUsed(self, s.Tools()),
+		TestsPassed: s.Tests.Passed, TestsFailed: s.Tests.Failed, TestsSkipped: s.Tests.Skipped,
+		Failures:        nonNil(s.Failures),
+		Recommendations: recs,
+		Phases:          nonNil(s.Records),
+		LLM:             s.llmUsage(),
+		ArtifactsDir:    s.Run.Dir,
+	}
 }
 
 func hasClass(s *State, c failure.Class) bool {

@@ -89,6 +89,38 @@ func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
 	span := artifact.NewSpanID()
 	sub := s.Run.Sub(dir, p.Name, span)
 	log := &syncBuffer{}
+	env := r.env(s, p, sub, span, log)
+	if p.always && ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), r.alwaysTimeout())
+		defer cancel()
+	}
+	if r.Observer != nil {
+		r.Observer.PhaseStarted(p.Name)
+	}
+	_ = s.Run.Event(span, p.Name, "phase.start", nil)
+	start := r.Now()
+	in, out, err := safeRun(ctx, p, env, s)
+	rec := summary.Phase{Name: p.Name, DurationSeconds: round(r.Now().Sub(start).Seconds()), Dir: dir}
+	rec.InputHash = keepIO(sub, in, out, err)
+	note := settle(ctx, s, p, dir, sub, &rec, err)
+	if err != nil {
+		fmt.Fprintf(log, "error: %v\n", err)
+	}
+	if b := log.Bytes(); len(b) > 0 {
+		_, _ = sub.Write("logs/phase.log", b)
+	}
+	_ = s.Run.Event(span, p.Name, "phase.end", map[string]any{"status": rec.Status, "duration_seconds": rec.DurationSeconds, "input_hash": rec.InputHash})
+	s.Records = append(s.Records, rec)
+	if r.Observer != nil {
+		r.Observer.PhaseFinished(rec, note)
+	}
+}
+
+// env is what the phase runs in besides its Input: its folder, log, clock,
+// tool record, cleanup registry and, when a model is configured, a session
+// that reports every exchange to the state.
+func (r *Runner) env(s *State, p Phase, sub *artifact.Sub, span string, log *syncBuffer) phase.Env {
 	env := phase.Env{
 		Art: sub, Top: s.Run.Sub(".", p.Name, span), Log: log, Now: r.Now, Tools: s,
 		Cleanup: s.addCleanup,
@@ -103,69 +135,55 @@ func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
 				s.AddCall(reportCall(p.Name, x))
 			}}
 	}
-	if p.always && ctx.Err() != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), r.alwaysTimeout())
-		defer cancel()
-	}
-	if r.Observer != nil {
-		r.Observer.PhaseStarted(p.Name)
-	}
-	_ = s.Run.Event(span, p.Name, "phase.start", nil)
-	start := r.Now()
-	in, out, err := safeRun(ctx, p, env, s)
-	dur := r.Now().Sub(start)
+	return env
+}
 
-	rec := summary.Phase{Name: p.Name, DurationSeconds: round(dur.Seconds()), Dir: dir}
+// keepIO writes input.json and output.json and returns the input's hash.
+// A failed phase's empty Output says nothing; a partial one is kept.
+func keepIO(sub *artifact.Sub, in, out any, err error) string {
+	hash := ""
 	if in != nil {
-		b, jerr := json.Marshal(in)
-		if jerr == nil {
+		if b, jerr := json.Marshal(in); jerr == nil {
 			sum := sha256.Sum256(b)
-			rec.InputHash = hex.EncodeToString(sum[:])
+			hash = hex.EncodeToString(sum[:])
 			_, _ = sub.WriteJSON("input.json", in)
 		}
 	}
-	// A failed phase's empty Output says nothing; a partial one is kept.
 	if out != nil && (err == nil || !isZero(out)) {
 		_, _ = sub.WriteJSON("output.json", out)
 	}
+	return hash
+}
 
-	note := ""
+// settle records how the phase ended: success, skipped with its reason, a
+// panic (its stack kept), or a classified failure. It returns the note the
+// observer shows.
+func settle(ctx context.Context, s *State, p Phase, dir string, sub *artifact.Sub, rec *summary.Phase, err error) string {
 	var pe *panicError
 	switch why, skipped := phase.IsSkip(err); {
 	case err == nil:
 		rec.Status = "success"
+		return ""
 	case skipped:
-		rec.Status, rec.SkipReason, note = "skipped", why, why
+		rec.Status, rec.SkipReason = "skipped", why
+		return why
 	case errors.As(err, &pe):
 		rec.Status = "failed"
 		where, _ := sub.Write("logs/panic.txt", []byte(fmt.Sprintf("panic: %v\n\n%s", pe.value, pe.stack)))
 		s.AddFailure(summary.Failure{Phase: p.Name, Class: string(failure.InternalError),
 			Message: fmt.Sprintf("phase %s panicked: %v", p.Name, pe.value), Where: rel(s, where)}, false)
-		note = "panic"
-	default:
-		f := classify(ctx, p.Name, err)
-		if f.Where == "" {
-			f.Where = dir + "/logs/phase.log"
-		}
-		rec.Status = "failed"
-		if f.Partial {
-			rec.Status = "partial"
-		}
-		s.AddFailure(summary.Failure{Phase: p.Name, Class: string(f.Class), Message: f.Error(), Where: f.Where}, f.Partial)
-		note = f.Error()
+		return "panic"
 	}
-	if err != nil {
-		fmt.Fprintf(log, "error: %v\n", err)
+	f := classify(ctx, p.Name, err)
+	if f.Where == "" {
+		f.Where = dir + "/logs/phase.log"
 	}
-	if b := log.Bytes(); len(b) > 0 {
-		_, _ = sub.Write("logs/phase.log", b)
+	rec.Status = "failed"
+	if f.Partial {
+		rec.Status = "partial"
 	}
-	_ = s.Run.Event(span, p.Name, "phase.end", map[string]any{"status": rec.Status, "duration_seconds": rec.DurationSeconds, "input_hash": rec.InputHash})
-	s.Records = append(s.Records, rec)
-	if r.Observer != nil {
-		r.Observer.PhaseFinished(rec, note)
-	}
+	s.AddFailure(summary.Failure{Phase: p.Name, Class: string(f.Class), Message: f.Error(), Where: f.Where}, f.Partial)
+	return f.Error()
 }
 
 func (r *Runner) alwaysTimeout() time.Duration {
