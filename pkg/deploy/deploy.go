@@ -10,6 +10,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -102,6 +103,9 @@ type Timings struct {
 // Run runs the phase.
 func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	out := Output{in: in}
+	if why := nothingToDeploy(in); why != "" {
+		return out, phase.Skip(why)
+	}
 	daemon, info, err := connect(ctx, in)
 	if err != nil {
 		return out, err
@@ -273,3 +277,18 @@ func (d *deployer) say(format string, args ...any) {
 }
 
 func since(t time.Time) float64 { return float64(time.Since(t).Milliseconds()) / 1000 }
+
+// nothingToDeploy is why there is nothing to deploy, or "": a service
+// directory without its compose file is a service that is not containerised
+// (yet), not a failure.
+func nothingToDeploy(in Input) string {
+	file := in.Compose
+	if file == "" {
+		file = "compose.yaml"
+	}
+	p := filepath.Join(in.Workdir, filepath.FromSlash(in.Spec.Dir), file)
+	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+		return fmt.Sprintf("%s/%s does not exist: nothing to deploy (run scaffold to write one, or set phases.deploy.compose)", in.Spec.Dir, file)
+	}
+	return ""
+}
