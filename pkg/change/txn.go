@@ -54,9 +54,10 @@ type Txn struct {
 
 	n        int
 	lines    int
+	kept     int // changes kept so far: the tree's generation
 	original map[string][]byte
 	order    []string
-	reverted map[string]int // patch hash -> the record that was reverted
+	reverted map[string][2]int // patch hash -> the record that was reverted, and the generation it was judged in
 }
 
 // Next numbers a new record.
@@ -109,7 +110,12 @@ func (t *Txn) Put(set Set) error {
 func (t *Txn) Keep(r *Record, why string) {
 	r.Status, r.Reason = Applied, why
 	t.lines += r.Lines
+	t.kept++
 }
+
+// Kept is how many changes were kept: a reverted change judged on an
+// older tree may be judged again on a newer one.
+func (t *Txn) Kept() int { return t.kept }
 
 // Revert undoes an applied change and remembers it, so the same change
 // proposed again is recognised.
@@ -119,9 +125,9 @@ func (t *Txn) Revert(r *Record, set Set, why string) error {
 	}
 	r.Status, r.Reason = Reverted, why
 	if t.reverted == nil {
-		t.reverted = map[string]int{}
+		t.reverted = map[string][2]int{}
 	}
-	t.reverted[hash(set)] = r.N
+	t.reverted[hash(set)] = [2]int{r.N, t.kept}
 	return nil
 }
 
@@ -134,13 +140,20 @@ func (t *Txn) Record(r *Record, set Set, status Status, why string) error {
 	if status == Applied {
 		dir = "diffs"
 		t.lines += set.Lines()
+		t.kept++
 	}
 	return t.keepPatch(r, set, dir)
 }
 
-// Again is the number of an earlier reverted record with the same change,
-// or 0.
-func (t *Txn) Again(set Set) int { return t.reverted[hash(set)] }
+// Again is the number of an earlier record with the same change that was
+// reverted on the tree as it is now (no change kept since), or 0.
+func (t *Txn) Again(set Set) int {
+	r, ok := t.reverted[hash(set)]
+	if !ok || r[1] != t.kept {
+		return 0
+	}
+	return r[0]
+}
 
 func (t *Txn) keepPatch(r *Record, set Set, dir string) error {
 	r.Files, r.Lines = set.Paths(), set.Lines()

@@ -64,7 +64,7 @@ func (l *loop) run(ctx context.Context) error {
 // settle judges the pending change by the new run: kept, or reverted with
 // the reason. It says whether it was kept.
 func (l *loop) settle(it *Iteration, r *Remediation, before []triage.Failure) (bool, error) {
-	v := judge(before, it.Failures, r.Targets)
+	v := judge(before, it.Failures, r.targets)
 	i := l.index(r.N)
 	if i < 0 {
 		return false, fmt.Errorf("testrun: remediation %d was never recorded", r.N)
@@ -81,6 +81,7 @@ func (l *loop) settle(it *Iteration, r *Remediation, before []triage.Failure) (b
 	if err := l.txn.Revert(&rec.Record, r.set, v.Why); err != nil {
 		return false, err
 	}
+	l.reverted[r.key] = true
 	if r.Redeployed {
 		l.stale = true
 	}

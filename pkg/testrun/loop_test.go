@@ -27,6 +27,8 @@ var (
 	newFail   = fail(failure.AssertionFailure, "calc", "TestDiv", "svc/calc_test.go", 20, "Div(6, 3) = 3, want 2")
 	initPanic = fail(failure.Panic, "calc", "", "svc/calc.go", 3, "panic: 1")
 	buildFail = fail(failure.CompileError, "calc", "", "svc/calc.go", 4, "undefined: b")
+	mulDrift  = fail(failure.AssertionFailure, "calc", "TestMul", "svc/calc_test.go", 14, "Mul(2, 3) = 8, want 6")
+	addDrift  = fail(failure.AssertionFailure, "calc", "TestAdd", "svc/calc_test.go", 7, "Add(2, 3) = 1, want 5")
 )
 
 func TestJudge(t *testing.T) {
@@ -46,10 +48,14 @@ func TestJudge(t *testing.T) {
 		{"the build mended, failures it hid show", []triage.Failure{buildFail}, []triage.Failure{addFail, mulFail}, []triage.Failure{buildFail}, true, false, true},
 		{"one of two targets gone, nothing new", []triage.Failure{addFail, mulFail}, []triage.Failure{mulFail}, []triage.Failure{addFail, mulFail}, true, false, false},
 		{"all gone", []triage.Failure{addFail, mulFail}, nil, []triage.Failure{addFail, mulFail}, true, false, false},
+		// A test that was failing still fails, with other numbers: it is
+		// neither new (the target's fix is kept) nor gone (as a target).
+		{"another failing test's message drifted", []triage.Failure{addFail, mulFail}, []triage.Failure{mulDrift}, []triage.Failure{addFail}, true, false, false},
+		{"the target's message drifted", []triage.Failure{addFail}, []triage.Failure{addDrift}, []triage.Failure{addFail}, false, false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := judge(c.before, c.after, Cluster{Failures: c.targets}.Signatures())
+			v := judge(c.before, c.after, c.targets)
 			if v.Keep != c.keep || v.Worse != c.worse || v.Unmasks != c.unmasks || v.Why == "" {
 				t.Errorf("verdict %+v; want keep %v worse %v unmasks %v", v, c.keep, c.worse, c.unmasks)
 			}
@@ -121,8 +127,8 @@ func TestLoop(t *testing.T) {
 		left     []string // tests still failing
 	}{
 		{"passed", calc, map[string]Answer{"TestAdd": fixAdd0()}, 3, StopPassed, []string{Applied}, nil},
-		{"revert, then the next cluster", calc2, map[string]Answer{"TestAdd": noop, "TestMul": fixMul}, 3, StopNoFix, []string{Reverted, Applied}, []string{"TestAdd"}},
-		{"a fix that adds a panic is reverted", calc2, map[string]Answer{"TestAdd": addPanic, "TestMul": fixMul}, 3, StopNoFix, []string{Reverted, Applied}, []string{"TestAdd"}},
+		{"revert, then the next cluster", calc2, map[string]Answer{"TestAdd": noop, "TestMul": fixMul}, 2, StopLimit, []string{Reverted, Applied}, []string{"TestAdd"}},
+		{"a fix that adds a panic is reverted", calc2, map[string]Answer{"TestAdd": addPanic, "TestMul": fixMul}, 2, StopLimit, []string{Reverted, Applied}, []string{"TestAdd"}},
 		{"the same reverted change again is stuck", calc2, map[string]Answer{"TestAdd": noop, "TestMul": noop}, 3, StopStuck, []string{Reverted, Refused}, []string{"TestAdd", "TestMul"}},
 		{"iterations exhausted", calc2, map[string]Answer{"TestAdd": noop, "TestMul": fixMul}, 1, StopLimit, []string{Reverted}, []string{"TestAdd", "TestMul"}},
 		{"no fix possible", calc, map[string]Answer{"TestAdd": {Class: "assertion_failure", RootCause: "the spec must say", Confidence: 0.9, NeedsHuman: true}}, 3, StopNoFix, []string{Proposal}, []string{"TestAdd"}},
@@ -210,3 +216,31 @@ func TestDoneStuckOnACycle(t *testing.T) {
 }
 
 func phasetestEnv(t *testing.T) phase.Env { return phasetest.Bare(t, "test").Env }
+
+// A change reverted on one tree is tried again once another change was
+// kept: what it was judged against has changed. Here the model gets it
+// right the second time, shown what it tried before.
+func TestLoopRetriesAfterAKeptChange(t *testing.T) {
+	asked := 0
+	h, in := setup(t, calc2, func(q fixtures.Question) (Answer, bool) {
+		if strings.Contains(q.User, "Failure 1: TestMul") {
+			return fixMul, true
+		}
+		asked++
+		if asked == 1 {
+			return noop, true
+		}
+		if !strings.Contains(q.User, "Already tried in this run (change 1, reverted") {
+			t.Errorf("the second question does not say what was tried:\n%s", q.User)
+		}
+		return fixAdd0(), true
+	})
+	out, err := Run(context.Background(), h.Env, in)
+	var statuses []string
+	for _, r := range out.Remediations {
+		statuses = append(statuses, r.Status)
+	}
+	if err != nil || out.Stop != StopPassed || strings.Join(statuses, ",") != "reverted,applied,applied" {
+		t.Fatalf("err %v, stop %s, statuses %v\n%s", err, out.Stop, statuses, h.Log)
+	}
+}

@@ -66,21 +66,21 @@ func (l *loop) remediate(ctx context.Context, n int, fs []triage.Failure) (*Reme
 	asked := 0
 	for _, c := range clusterFailures(fs) {
 		key := strings.Join(c.Signatures(), " ; ")
-		if l.tried[key] {
+		if l.triedOn(key) {
 			continue
 		}
-		r := &Remediation{Iteration: n, Failure: c.First(), Cluster: c.Why, Targets: c.Signatures(), Failures: [2]int{len(fs), -1}}
+		r := &Remediation{Iteration: n, Failure: c.First(), Cluster: c.Why, Targets: c.Signatures(), Failures: [2]int{len(fs), -1}, targets: c.Failures, key: key}
 		set, fixer, why, ok, err := l.deterministic(ctx, c.First())
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			l.tried[key] = true
+			l.tried[key] = l.txn.Kept()
 			r.Record = l.txn.Next("deterministic", fixer)
 			r.Class, r.RootCause, r.Confidence, r.set = string(c.First().Class), why, 1, set
 		} else {
 			if l.env.LLM == nil {
-				l.tried[key] = true
+				l.tried[key] = l.txn.Kept()
 				r.Record = l.txn.Next("model", "")
 				l.reject(r, change.Proposal, "no triage role is configured: a human must look at this failure")
 				continue
@@ -89,7 +89,7 @@ func (l *loop) remediate(ctx context.Context, n int, fs []triage.Failure) (*Reme
 				l.out.QuestionCapHit, l.out.QuestionCap = append(l.out.QuestionCapHit, n), l.maxQuestions()
 				break
 			}
-			l.tried[key] = true
+			l.tried[key] = l.txn.Kept()
 			asked++
 			if err := l.ask(ctx, r, c); err != nil {
 				return nil, err
@@ -112,6 +112,15 @@ func (l *loop) remediate(ctx context.Context, n int, fs []triage.Failure) (*Reme
 }
 
 func (l *loop) maxQuestions() int { return l.in.MaxQuestions }
+
+// triedOn says whether the cluster was tried already: on this tree, or at
+// all when its change was not reverted (a refusal, or a model that says a
+// human must decide, is not asked again). A change reverted on an older
+// tree is tried again once another change was kept: the verdict may differ.
+func (l *loop) triedOn(key string) bool {
+	gen, ok := l.tried[key]
+	return ok && (!l.reverted[key] || gen == l.txn.Kept())
+}
 
 // try checks a proposed change against the policy and applies it.
 func (l *loop) try(r *Remediation) (bool, error) {

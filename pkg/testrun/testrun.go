@@ -145,15 +145,17 @@ type Remediation struct {
 	Failures    [2]int         `json:"failures"` // before, after (after: -1 until re-run)
 	Redeployed  bool           `json:"redeployed,omitempty"`
 
-	set  change.Set
-	diff string
+	set     change.Set
+	diff    string
+	targets []triage.Failure // the cluster's failures, for the verdict
+	key     string           // the cluster's, for the loop's record of what it tried
 }
 
 // Run runs the phase.
 func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	out := Output{Remediations: []Remediation{}}
 	g := in.Go.Or(env.Log, in.Environ)
-	l := &loop{env: env, in: in, g: g, out: &out, tried: map[string]bool{}, seen: map[string]bool{}, flaky: map[string]bool{},
+	l := &loop{env: env, in: in, g: g, out: &out, tried: map[string]int{}, reverted: map[string]bool{}, seen: map[string]bool{}, flaky: map[string]bool{},
 		deployed: in.Service}
 	l.txn = &change.Txn{Workdir: in.Workdir, Policy: in.Policy, MaxLinesRun: in.MaxLinesRun,
 		Write: func(name string, b []byte) (string, error) {
@@ -186,7 +188,8 @@ type loop struct {
 	deployed phase.Service
 	txn      *change.Txn
 	stale    bool            // the service changed since it was deployed
-	tried    map[string]bool // clusters (their signatures) a change was tried for
+	tried    map[string]int  // clusters (their signatures) a change was tried for: the tree's generation then
+	reverted map[string]bool // clusters whose change was reverted
 	seen     map[string]bool // failure sets the tree has had
 	flaky    map[string]bool // package + test
 	cleanup  []string

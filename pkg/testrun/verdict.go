@@ -20,53 +20,66 @@ type Verdict struct {
 }
 
 // judge compares the failures before and after a change made for the
-// targets. Counts do not decide: a change is kept when its targets went
-// away (all of them, or some with nothing else touched), nothing new
-// appeared and nothing got worse. A change that mends a build may reveal
-// test failures the build hid; that is progress, not a regression.
-func judge(before, after []triage.Failure, targets []string) Verdict {
-	was, now := sigs(before), sigs(after)
+// targets. Counts do not decide, and neither does a message alone: a
+// failure is its test (or, for a build, its signature), so a test that
+// was failing and still fails with other numbers is neither gone nor new.
+// A change is kept when its targets went away (all of them, or some with
+// nothing else touched), no test that passed before fails now, and nothing
+// got worse. A change that mends a build may reveal test failures the
+// build hid; that is progress, not a regression.
+func judge(before, after, targets []triage.Failure) Verdict {
+	was, now := ids(before), ids(after)
 	var v Verdict
 	for _, t := range targets {
-		if now[t] {
-			v.Left = append(v.Left, t)
+		if now[identity(t)] != "" {
+			v.Left = append(v.Left, t.Signature)
 		} else {
-			v.Gone = append(v.Gone, t)
+			v.Gone = append(v.Gone, t.Signature)
 		}
 	}
-	for s := range now {
-		if !was[s] {
-			v.New = append(v.New, s)
+	for id, sig := range now {
+		if was[id] == "" {
+			v.New = append(v.New, sig)
 		}
 	}
 	sort.Strings(v.New)
 	sb, sa := severity(before), severity(after)
 	v.Worse = sa > sb
 	v.Unmasks = sa < sb && len(v.Left) == 0
-	switch {
-	case len(v.Gone) == 0:
-		v.Why = fmt.Sprintf("its target failure(s) are still there: %s", strings.Join(v.Left, " ; "))
-	case v.Worse:
-		v.Why = fmt.Sprintf("it made things worse: %s", strings.Join(v.New, " ; "))
-	case v.Unmasks:
-		v.Keep = true
-		v.Why = fmt.Sprintf("the build failure is gone; %d failure(s) it hid now show", len(v.New))
-	case len(v.New) > 0:
-		v.Why = fmt.Sprintf("it brought %d new failure(s): %s", len(v.New), strings.Join(v.New, " ; "))
-	case len(v.Left) > 0:
-		v.Keep = true
-		v.Why = fmt.Sprintf("%d of %d target failure(s) gone, nothing new", len(v.Gone), len(targets))
-	default:
-		v.Keep = true
-		v.Why = fmt.Sprintf("its %d target failure(s) are gone, nothing new", len(v.Gone))
-	}
+	v.Keep, v.Why = decide(v, len(targets))
 	return v
 }
 
-func sigs(fs []triage.Failure) map[string]bool {
-	m := map[string]bool{}
+func decide(v Verdict, targets int) (bool, string) {
+	switch {
+	case len(v.Gone) == 0:
+		return false, fmt.Sprintf("its target failure(s) are still there: %s", strings.Join(v.Left, " ; "))
+	case v.Worse:
+		return false, fmt.Sprintf("it made things worse: %s", strings.Join(v.New, " ; "))
+	case v.Unmasks:
+		return true, fmt.Sprintf("the build failure is gone; %d failure(s) it hid now show", len(v.New))
+	case len(v.New) > 0:
+		return false, fmt.Sprintf("it brought %d new failure(s): %s", len(v.New), strings.Join(v.New, " ; "))
+	case len(v.Left) > 0:
+		return true, fmt.Sprintf("%d of %d target failure(s) gone, nothing new", len(v.Gone), targets)
+	}
+	return true, fmt.Sprintf("its %d target failure(s) are gone, nothing new", len(v.Gone))
+}
+
+// identity is what a failure is: its test, or for a failure that is no
+// test's (a build, a redeploy), its signature.
+func identity(f triage.Failure) string {
+	if f.Test != "" {
+		return "test:" + f.Package + "\x00" + f.Test
+	}
+	return "sig:" + f.Signature
+}
+
+// ids maps each failure's identity to its signature.
+func ids(fs []triage.Failure) map[string]string {
+	m := map[string]string{}
 	for _, f := range fs {
-		m[f.Signature] = true
+		m[identity(f)] = f.Signature
 	}
 	return m
 }
