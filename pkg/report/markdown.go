@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
 
 // Markdown renders report.md; runDir is where the patches are read from
@@ -37,68 +39,116 @@ func mdCell(s string) string {
 
 func markdown(v view) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# orchestrate run %s\n\n", v.RunID)
-	fmt.Fprintf(&b, "**Outcome:** %s\n\n", v.Outcome)
-	fmt.Fprintf(&b, "- service: `%s`\n- started: %s\n- phases took %.2fs end to end\n- offline replay: %v\n- trace id: `%s`\n\n",
-		v.Service, v.StartedAt.UTC().Format(time.RFC3339), v.Total, v.Offline, v.TraceID)
+	mdHeader(&b, v)
+	mdTimeline(&b, v.Rows)
+	mdPhaseTable(&b, v)
+	for _, r := range v.Rows {
+		mdPhase(&b, v, r)
+	}
+	mdFailures(&b, v.Failures)
+	mdRecommendations(&b, v.Recs)
+	mdTools(&b, v.Tools)
+	return b.String()
+}
 
+// mdHeader is the title, the outcome and the run's particulars.
+func mdHeader(b *strings.Builder, v view) {
+	fmt.Fprintf(b, "# orchestrate run %s\n\n", v.RunID)
+	fmt.Fprintf(b, "**Outcome:** %s\n\n", v.Outcome)
+	fmt.Fprintf(b, "- service: `%s`\n- started: %s\n- phases took %.2fs end to end\n- offline replay: %v\n- trace id: `%s`\n\n",
+		v.Service, v.StartedAt.UTC().Format(time.RFC3339), v.Total, v.Offline, v.TraceID)
+}
+
+// mdTimeline draws the phases as bars to scale in a text block.
+func mdTimeline(b *strings.Builder, rows []phaseRow) {
 	b.WriteString("## Timeline\n\n```text\n")
 	const width = 48
-	for _, r := range v.Rows {
+	for _, r := range rows {
 		left := int(r.Left*width/100 + 0.5)
 		n := int(r.Width*width/100 + 0.5)
+		// A phase that took any time gets a bar, however short.
 		if n == 0 && r.Duration > 0 {
 			n = 1
 		}
+		// Rounding must not push the last bar past the right edge.
 		if left+n > width {
 			left = width - n
 		}
-		fmt.Fprintf(&b, "%-9s %s%s%s %7.2fs %s\n", r.Name, strings.Repeat(" ", left), strings.Repeat("█", n), strings.Repeat(" ", width-left-n), r.Duration, r.Status)
+		fmt.Fprintf(b, "%-9s %s%s%s %7.2fs %s\n", r.Name, strings.Repeat(" ", left), strings.Repeat("█", n), strings.Repeat(" ", width-left-n), r.Duration, r.Status)
 	}
 	b.WriteString("```\n\n")
+}
 
+// mdPhaseTable is one line per phase, linking to its section, then the
+// run's model use.
+func mdPhaseTable(b *strings.Builder, v view) {
 	b.WriteString("## Phases\n\n| phase | status | duration | LLM calls | input hash | note |\n| --- | --- | ---: | ---: | --- | --- |\n")
 	for _, r := range v.Rows {
 		h := ""
 		if len(r.InputHash) > 12 {
 			h = "`" + r.InputHash[:12] + "`"
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %.2fs | %d | %s | %s |\n", r.Name, r.Name, r.Status, r.Duration, len(r.Calls), h, mdCell(r.Skip))
+		fmt.Fprintf(b, "| [%s](#%s) | %s | %.2fs | %d | %s | %s |\n", r.Name, r.Name, r.Status, r.Duration, len(r.Calls), h, mdCell(r.Skip))
 	}
-	fmt.Fprintf(&b, "\nLLM: %s.\n\n", v.LLMLine())
-
-	for _, r := range v.Rows {
-		mdPhase(&b, v, r)
-	}
-
-	b.WriteString("## Failures\n\n")
-	if len(v.Failures) == 0 {
-		b.WriteString("None.\n\n")
-	}
-	for _, f := range v.Failures {
-		fmt.Fprintf(&b, "- **%s** in `%s` (owner: %s): %s", f.Class, f.Phase, failure.Owner(failure.Class(f.Class)), f.Message)
-		if f.Where != "" {
-			fmt.Fprintf(&b, " — see %s", mdLink(f.Where))
-		}
-		b.WriteString("\n")
-	}
-	if len(v.Failures) > 0 {
-		b.WriteString("\n")
-	}
-	b.WriteString("## Recommendations\n\n")
-	for _, r := range v.Recs {
-		fmt.Fprintf(&b, "- %s\n", r)
-	}
-	if len(v.Tools) > 0 {
-		b.WriteString("\n## Tools\n\n| phase | tool | version | role | prompt |\n| --- | --- | --- | --- | --- |\n")
-		for _, t := range v.Tools {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", t.Phase, t.Tool, t.Version, t.Role, mdLink(t.Prompt))
-		}
-	}
-	return b.String()
+	fmt.Fprintf(b, "\nLLM: %s.\n\n", v.LLMLine())
 }
 
+// mdFailures lists the run's failures with their owners; "None." when
+// there were none, so the section is never empty.
+func mdFailures(b *strings.Builder, failures []summary.Failure) {
+	b.WriteString("## Failures\n\n")
+	if len(failures) == 0 {
+		b.WriteString("None.\n\n")
+	}
+	for _, f := range failures {
+		fmt.Fprintf(b, "- **%s** in `%s` (owner: %s): %s", f.Class, f.Phase, failure.Owner(failure.Class(f.Class)), f.Message)
+		if f.Where != "" {
+			fmt.Fprintf(b, " — see %s", mdLink(f.Where))
+		}
+		b.WriteString("\n")
+	}
+	if len(failures) > 0 {
+		b.WriteString("\n")
+	}
+}
+
+func mdRecommendations(b *strings.Builder, recs []string) {
+	b.WriteString("## Recommendations\n\n")
+	for _, r := range recs {
+		fmt.Fprintf(b, "- %s\n", r)
+	}
+}
+
+// mdTools is the tools and models each phase used; left out when none
+// were recorded.
+func mdTools(b *strings.Builder, tools []phase.ToolUse) {
+	if len(tools) == 0 {
+		return
+	}
+	b.WriteString("\n## Tools\n\n| phase | tool | version | role | prompt |\n| --- | --- | --- | --- | --- |\n")
+	for _, t := range tools {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", t.Phase, t.Tool, t.Version, t.Role, mdLink(t.Prompt))
+	}
+}
+
+// mdPhase is a phase's section: what it did, its model calls, its test
+// iterations and its changes with their diffs.
 func mdPhase(b *strings.Builder, v view, r phaseRow) {
+	mdPhaseHeading(b, r)
+	mdFacts(b, r.Detail.Facts)
+	mdCalls(b, r.Calls)
+	if len(r.Detail.Iterations) > 0 {
+		mdSuites(b, r.Detail.Iterations)
+		mdIterationFailures(b, r.Detail.Iterations)
+	}
+	for i, c := range r.Detail.Changes {
+		mdChange(b, r.Name, i+1, c, v.Diffs[c.Patch])
+	}
+}
+
+// mdPhaseHeading names the phase, its status and time, why it was skipped
+// and where its files are.
+func mdPhaseHeading(b *strings.Builder, r phaseRow) {
 	fmt.Fprintf(b, "## %s\n\n**%s** in %.2fs", r.Name, r.Status, r.Duration)
 	if r.Skip != "" {
 		fmt.Fprintf(b, ": %s", r.Skip)
@@ -107,72 +157,99 @@ func mdPhase(b *strings.Builder, v view, r phaseRow) {
 		fmt.Fprintf(b, " — files in `%s/`", r.Dir)
 	}
 	b.WriteString("\n\n")
-	for _, f := range r.Detail.Facts {
+}
+
+func mdFacts(b *strings.Builder, facts []string) {
+	for _, f := range facts {
 		fmt.Fprintf(b, "- %s\n", f)
 	}
-	if len(r.Detail.Facts) > 0 {
+	if len(facts) > 0 {
 		b.WriteString("\n")
 	}
-	if len(r.Calls) > 0 {
-		b.WriteString("| # | role | provider / model | prompt | tokens in / out | cost | latency | cache | files |\n| ---: | --- | --- | --- | ---: | ---: | ---: | --- | --- |\n")
-		for _, c := range r.Calls {
-			files := []string{}
-			if c.PromptFile != "" {
-				files = append(files, fmt.Sprintf("[prompt](%s)", c.PromptFile))
-			}
-			if c.ResponseFile != "" {
-				files = append(files, fmt.Sprintf("[response](%s)", c.ResponseFile))
-			}
-			fmt.Fprintf(b, "| %d | %s | %s / %s | `%s` | %d / %d | $%.4f | %dms | %s | %s |\n", c.N, c.Role, c.Provider, c.Model, c.Prompt,
-				c.PromptTokens, c.CompletionTokens, c.CostUSD, c.LatencyMS, cacheText(c), strings.Join(files, " · "))
-		}
-		b.WriteString("\n")
+}
+
+// mdCalls is a table of the phase's model exchanges, linking to the
+// prompt and response kept for each.
+func mdCalls(b *strings.Builder, calls []Call) {
+	if len(calls) == 0 {
+		return
 	}
-	if len(r.Detail.Iterations) > 0 {
-		b.WriteString("| iteration | suite | passed | failed | skipped | log |\n| ---: | --- | ---: | ---: | ---: | --- |\n")
-		for _, it := range r.Detail.Iterations {
-			for _, s := range it.Suites {
-				if !s.Ran {
-					fmt.Fprintf(b, "| %d | %s | — | — | — | not run: %s |\n", it.N, s.Name, mdCell(s.Why))
-					continue
-				}
-				fmt.Fprintf(b, "| %d | %s | %d | %d | %d | %s |\n", it.N, s.Name, s.Passed, s.Failed, s.Skipped, mdLink(s.Log))
-			}
+	b.WriteString("| # | role | provider / model | prompt | tokens in / out | cost | latency | cache | files |\n| ---: | --- | --- | --- | ---: | ---: | ---: | --- | --- |\n")
+	for _, c := range calls {
+		files := []string{}
+		if c.PromptFile != "" {
+			files = append(files, fmt.Sprintf("[prompt](%s)", c.PromptFile))
 		}
-		b.WriteString("\n")
-		for _, it := range r.Detail.Iterations {
-			if it.Verdict != "" {
-				fmt.Fprintf(b, "Iteration %d: %s\n\n", it.N, it.Verdict)
-			}
-			for _, f := range it.Failures {
-				fmt.Fprintf(b, "- iteration %d, **%s** at `%s`: %s\n", it.N, f.Class, f.Where, f.Message)
-				if len(f.Evidence) > 0 {
-					fmt.Fprintf(b, "\n  ```text\n  %s\n  ```\n", strings.Join(f.Evidence, "\n  "))
-				}
-			}
+		if c.ResponseFile != "" {
+			files = append(files, fmt.Sprintf("[response](%s)", c.ResponseFile))
 		}
-		b.WriteString("\n")
+		fmt.Fprintf(b, "| %d | %s | %s / %s | `%s` | %d / %d | $%.4f | %dms | %s | %s |\n", c.N, c.Role, c.Provider, c.Model, c.Prompt,
+			c.PromptTokens, c.CompletionTokens, c.CostUSD, c.LatencyMS, cacheText(c), strings.Join(files, " · "))
 	}
-	for i, c := range r.Detail.Changes {
-		fmt.Fprintf(b, "### %s change %d: %s (%s)\n\n%s", r.Name, i+1, c.Title, c.Status, c.Reason)
-		if c.Patch != "" {
-			fmt.Fprintf(b, " — patch %s", mdLink(c.Patch))
-		}
-		b.WriteString("\n\n")
-		if d, ok := v.Diffs[c.Patch]; ok && len(d.Lines) > 0 {
-			text := make([]string, len(d.Lines))
-			for i, l := range d.Lines {
-				text[i] = l.Text
+	b.WriteString("\n")
+}
+
+// mdSuites is a table of each iteration's suites: their counts and log,
+// or why a suite did not run.
+func mdSuites(b *strings.Builder, iterations []Iteration) {
+	b.WriteString("| iteration | suite | passed | failed | skipped | log |\n| ---: | --- | ---: | ---: | ---: | --- |\n")
+	for _, it := range iterations {
+		for _, s := range it.Suites {
+			if !s.Ran {
+				fmt.Fprintf(b, "| %d | %s | — | — | — | not run: %s |\n", it.N, s.Name, mdCell(s.Why))
+				continue
 			}
-			body := strings.Join(text, "\n")
-			f := fence(body)
-			fmt.Fprintf(b, "%sdiff\n%s\n%s\n", f, body, f)
-			if d.Cut > 0 {
-				fmt.Fprintf(b, "\n_%d more line(s) in the patch file._\n", d.Cut)
-			}
-			b.WriteString("\n")
+			fmt.Fprintf(b, "| %d | %s | %d | %d | %d | %s |\n", it.N, s.Name, s.Passed, s.Failed, s.Skipped, mdLink(s.Log))
 		}
 	}
+	b.WriteString("\n")
+}
+
+// mdIterationFailures is each iteration's verdict on the previous change
+// and the failures it saw, with their evidence.
+func mdIterationFailures(b *strings.Builder, iterations []Iteration) {
+	for _, it := range iterations {
+		if it.Verdict != "" {
+			fmt.Fprintf(b, "Iteration %d: %s\n\n", it.N, it.Verdict)
+		}
+		for _, f := range it.Failures {
+			fmt.Fprintf(b, "- iteration %d, **%s** at `%s`: %s\n", it.N, f.Class, f.Where, f.Message)
+			if len(f.Evidence) > 0 {
+				fmt.Fprintf(b, "\n  ```text\n  %s\n  ```\n", strings.Join(f.Evidence, "\n  "))
+			}
+		}
+	}
+	b.WriteString("\n")
+}
+
+// mdChange is the n-th change a phase made or proposed: its title, status,
+// reason and patch, then the diff when it was read.
+func mdChange(b *strings.Builder, phaseName string, n int, c Change, d diff) {
+	fmt.Fprintf(b, "### %s change %d: %s (%s)\n\n%s", phaseName, n, c.Title, c.Status, c.Reason)
+	if c.Patch != "" {
+		fmt.Fprintf(b, " — patch %s", mdLink(c.Patch))
+	}
+	b.WriteString("\n\n")
+	mdDiff(b, d)
+}
+
+// mdDiff is a diff block, fenced so that backticks in the patch cannot
+// close it, and a note of the lines left out; nothing for an empty diff.
+func mdDiff(b *strings.Builder, d diff) {
+	if len(d.Lines) == 0 {
+		return
+	}
+	text := make([]string, len(d.Lines))
+	for i, l := range d.Lines {
+		text[i] = l.Text
+	}
+	body := strings.Join(text, "\n")
+	f := fence(body)
+	fmt.Fprintf(b, "%sdiff\n%s\n%s\n", f, body, f)
+	if d.Cut > 0 {
+		fmt.Fprintf(b, "\n_%d more line(s) in the patch file._\n", d.Cut)
+	}
+	b.WriteString("\n")
 }
 
 func cacheText(c Call) string {

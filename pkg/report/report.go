@@ -100,58 +100,82 @@ func Outcome(in Input) string {
 // failures and skips call for, then the productionising steps that matter
 // for a run like this one. It always returns at least three.
 func Recommend(in Input) []string {
+	var advice []string
+	advice = append(advice, failureAdvice(in.Failures)...)
+	advice = append(advice, runAdvice(in)...)
+	advice = append(advice, standingAdvice()...)
+	return unique(advice)
+}
+
+// failureAdvice is what the run's failures call for: each failure whose
+// message says what became of it gets advice of its own; the others get
+// one piece of advice per class, from the first failure of that class,
+// classes in name order.
+func failureAdvice(failures []summary.Failure) []string {
 	var out []string
-	seen := map[string]bool{}
-	add := func(s string) {
-		if !seen[s] {
-			seen[s] = true
+	first := map[failure.Class]summary.Failure{}
+	for _, f := range failures {
+		if s, ok := outcomeAdvice(f); ok {
 			out = append(out, s)
+			continue
+		}
+		if _, ok := first[failure.Class(f.Class)]; !ok {
+			first[failure.Class(f.Class)] = f
 		}
 	}
-	classes := map[failure.Class]summary.Failure{}
-	for _, f := range in.Failures {
-		switch {
-		case strings.HasPrefix(f.Message, "injected fault "):
-			add("This run planted a fault on purpose (`--inject`); the workdir was restored afterwards. Read 05-test/ to see how it was found and fixed; nothing needs doing in the service.")
-			continue
-		case strings.HasPrefix(f.Message, "remediated in iteration"):
-			add(fmt.Sprintf("A %s failure was fixed by the loop (%s): review the patch and, if the cause is in generated code, fix the prompt or the spec so the next run does not need it.", f.Class, f.Where))
-			continue
-		case strings.HasPrefix(f.Message, "a human must decide"):
-			add(fmt.Sprintf("A proposed change was not applied (%s): %s. Read it and apply it by hand if it is right.", f.Where, f.Message))
-			continue
-		case f.Class == string(failure.Flaky):
-			add(fmt.Sprintf("A test is flaky (%s): fix its dependence on order, time or shared state, or quarantine it; it was reported, not edited.", f.Message))
-			continue
-		}
-		if _, ok := classes[failure.Class(f.Class)]; !ok {
-			classes[failure.Class(f.Class)] = f
-		}
-	}
-	keys := make([]string, 0, len(classes))
-	for c := range classes {
+	// Sorted so that the advice comes in the same order on every run.
+	keys := make([]string, 0, len(first))
+	for c := range first {
 		keys = append(keys, string(c))
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		f := classes[failure.Class(k)]
-		switch failure.Class(k) {
-		case failure.Interrupted:
-			add(fmt.Sprintf("The run was interrupted during %s: re-run with `--from %s` to resume there (earlier phases' outputs are in this run's artifacts).", f.Phase, f.Phase))
-		case failure.Timeout:
-			add(fmt.Sprintf("Phase %s hit a time limit: raise `run.timeout` (or `--timeout`) only after reading its log; a hang usually has a cause worth fixing.", f.Phase))
-		case failure.LLMError:
-			add("A model call failed (" + f.Message + "): check `orchestrate doctor`, the provider's status and the `llm.budget` limits; with `--offline`, record the missing answer with a live run first.")
-		case failure.DockerUnavailable:
-			add("Docker was not reachable: start the daemon (`sudo systemctl start docker`) or skip deployment with `--skip deploy,test`.")
-		case failure.ConfigError:
-			add("Fix the configuration error named above; `orchestrate config` prints the effective configuration.")
-		case failure.InternalError:
-			add("orchestrate itself failed (a panic): the stack is in the phase's logs/panic.txt; please report it with that file.")
-		default:
-			add(fmt.Sprintf("Resolve the %s failure in %s: %s.", k, f.Phase, strings.TrimSuffix(f.Message, ".")))
-		}
+		out = append(out, classAdvice(failure.Class(k), first[failure.Class(k)]))
 	}
+	return out
+}
+
+// outcomeAdvice is the advice for a failure that was planted, remediated,
+// left for a human or found flaky; false for any other, whose class
+// decides the advice.
+func outcomeAdvice(f summary.Failure) (string, bool) {
+	switch {
+	case strings.HasPrefix(f.Message, "injected fault "):
+		return "This run planted a fault on purpose (`--inject`); the workdir was restored afterwards. Read 05-test/ to see how it was found and fixed; nothing needs doing in the service.", true
+	case strings.HasPrefix(f.Message, "remediated in iteration"):
+		return fmt.Sprintf("A %s failure was fixed by the loop (%s): review the patch and, if the cause is in generated code, fix the prompt or the spec so the next run does not need it.", f.Class, f.Where), true
+	case strings.HasPrefix(f.Message, "a human must decide"):
+		return fmt.Sprintf("A proposed change was not applied (%s): %s. Read it and apply it by hand if it is right.", f.Where, f.Message), true
+	case f.Class == string(failure.Flaky):
+		return fmt.Sprintf("A test is flaky (%s): fix its dependence on order, time or shared state, or quarantine it; it was reported, not edited.", f.Message), true
+	}
+	return "", false
+}
+
+// classAdvice is the advice for a failure of class c; f is the first
+// failure of that class.
+func classAdvice(c failure.Class, f summary.Failure) string {
+	switch c {
+	case failure.Interrupted:
+		return fmt.Sprintf("The run was interrupted during %s: re-run with `--from %s` to resume there (earlier phases' outputs are in this run's artifacts).", f.Phase, f.Phase)
+	case failure.Timeout:
+		return fmt.Sprintf("Phase %s hit a time limit: raise `run.timeout` (or `--timeout`) only after reading its log; a hang usually has a cause worth fixing.", f.Phase)
+	case failure.LLMError:
+		return "A model call failed (" + f.Message + "): check `orchestrate doctor`, the provider's status and the `llm.budget` limits; with `--offline`, record the missing answer with a live run first."
+	case failure.DockerUnavailable:
+		return "Docker was not reachable: start the daemon (`sudo systemctl start docker`) or skip deployment with `--skip deploy,test`."
+	case failure.ConfigError:
+		return "Fix the configuration error named above; `orchestrate config` prints the effective configuration."
+	case failure.InternalError:
+		return "orchestrate itself failed (a panic): the stack is in the phase's logs/panic.txt; please report it with that file."
+	}
+	return fmt.Sprintf("Resolve the %s failure in %s: %s.", c, f.Phase, strings.TrimSuffix(f.Message, "."))
+}
+
+// runAdvice is what the way the run was made calls for: skipped phases,
+// replayed answers, model calls that missed the cache.
+func runAdvice(in Input) []string {
+	var out []string
 	var skipped []string
 	for _, p := range in.Phases {
 		if p.Status == "skipped" {
@@ -159,18 +183,37 @@ func Recommend(in Input) []string {
 		}
 	}
 	if len(skipped) > 0 {
-		add(fmt.Sprintf("Phases %s were skipped: run the whole pipeline before trusting the service end to end.", strings.Join(skipped, ", ")))
+		out = append(out, fmt.Sprintf("Phases %s were skipped: run the whole pipeline before trusting the service end to end.", strings.Join(skipped, ", ")))
 	}
 	if in.Offline {
-		add("This run replayed committed model answers (`--offline`): re-record them against the model you will use in production (`orchestrate run` with a provider configured) and review the diff of the cache.")
+		out = append(out, "This run replayed committed model answers (`--offline`): re-record them against the model you will use in production (`orchestrate run` with a provider configured) and review the diff of the cache.")
 	}
 	if in.LLM.Calls > 0 && in.LLM.CacheHits < in.LLM.Calls {
-		add(fmt.Sprintf("%d of %d model calls missed the cache: commit `llm.cache_dir` so CI replays them for free and deterministically.", in.LLM.Calls-in.LLM.CacheHits, in.LLM.Calls))
+		out = append(out, fmt.Sprintf("%d of %d model calls missed the cache: commit `llm.cache_dir` so CI replays them for free and deterministically.", in.LLM.Calls-in.LLM.CacheHits, in.LLM.Calls))
 	}
-	// Standing productionising steps, in order of value for a pipeline
-	// that sends code and logs to models.
-	add("Keep provider keys in a secret manager and inject them at run time; `secrets.env` names extra variables whose values are redacted from prompts and artifacts.")
-	add("Skip unchanged work: each phase's input hash is recorded in the summary, so a phase whose hash matches the last successful run can reuse its output.")
-	add("Export the run's trace id and per-phase spans (events.jsonl) to your tracing backend so slow phases and costly prompts are visible across runs.")
+	return out
+}
+
+// standingAdvice is the productionising steps every run gets, in order of
+// value for a pipeline that sends code and logs to models.
+func standingAdvice() []string {
+	return []string{
+		"Keep provider keys in a secret manager and inject them at run time; `secrets.env` names extra variables whose values are redacted from prompts and artifacts.",
+		"Skip unchanged work: each phase's input hash is recorded in the summary, so a phase whose hash matches the last successful run can reuse its output.",
+		"Export the run's trace id and per-phase spans (events.jsonl) to your tracing backend so slow phases and costly prompts are visible across runs.",
+	}
+}
+
+// unique keeps the first of each repeated piece of advice, in order: two
+// failures that call for the same thing say it once.
+func unique(advice []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range advice {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
 	return out
 }
