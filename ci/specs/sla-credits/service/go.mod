@@ -1,0 +1,3 @@
+module example.com/sla-credits
+
+go 1.24

@@ -1,0 +1,3 @@
+module example.com/sla-credits/tests
+
+go 1.24
