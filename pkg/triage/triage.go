@@ -219,7 +219,8 @@ var frameRe = regexp.MustCompile(`^\s+(\S+\.go):(\d+)`)
 // FromText classifies one block of text (a test's output, a build log, a
 // container log). It returns one failure per distinct problem it sees.
 func FromText(text, pkg, test string) []Failure {
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	text = steady(strings.ReplaceAll(text, "\r\n", "\n"))
+	lines := strings.Split(text, "\n")
 	cands := candidates(lines)
 	f, ok := matchRules(envRules, lines, cands, pkg, test)
 	if !ok {
@@ -379,4 +380,27 @@ func dedupe(fs []Failure) []Failure {
 		return out[i].Test < out[j].Test
 	})
 	return out
+}
+
+var sourceLineRe = regexp.MustCompile(`^\s*[\w./-]+\.go:\d+: `)
+
+// steady puts each run of consecutive lines printed by the same source
+// line (file.go:N: …) in sorted order. A test that loops over a map prints
+// its failing cases in a different order on every run; sorted, the same
+// failure gives the same message, signature and evidence every time, so
+// the question about it is the same and a recorded answer replays.
+func steady(text string) string {
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); {
+		loc := sourceLineRe.FindString(lines[i])
+		j := i + 1
+		for loc != "" && j < len(lines) && strings.HasPrefix(lines[j], loc) {
+			j++
+		}
+		if j-i > 1 {
+			sort.Strings(lines[i:j])
+		}
+		i = j
+	}
+	return strings.Join(lines, "\n")
 }
