@@ -384,23 +384,27 @@ func dedupe(fs []Failure) []Failure {
 
 var sourceLineRe = regexp.MustCompile(`^\s*[\w./-]+\.go:\d+: `)
 
-// steady puts each run of consecutive lines printed by the same source
-// line (file.go:N: …) in sorted order. A test that loops over a map prints
-// its failing cases in a different order on every run; sorted, the same
-// failure gives the same message, signature and evidence every time, so
-// the question about it is the same and a recorded answer replays.
+// steady puts the lines a test printed from its own source (file.go:N: …)
+// in sorted order, each taking the place of one of them; other lines stay
+// where they are. A test that loops over a map prints its failing cases in
+// a different order on every run; sorted, the same failure gives the same
+// message, signature and evidence every time, so the question about it is
+// the same and a recorded answer replays.
 func steady(text string) string {
 	lines := strings.Split(text, "\n")
-	for i := 0; i < len(lines); {
-		loc := sourceLineRe.FindString(lines[i])
-		j := i + 1
-		for loc != "" && j < len(lines) && strings.HasPrefix(lines[j], loc) {
-			j++
+	var at []int
+	var src []string
+	for i, l := range lines {
+		if sourceLineRe.MatchString(l) {
+			at, src = append(at, i), append(src, l)
 		}
-		if j-i > 1 {
-			sort.Strings(lines[i:j])
-		}
-		i = j
+	}
+	if sort.StringsAreSorted(src) {
+		return text
+	}
+	sort.Strings(src)
+	for k, i := range at {
+		lines[i] = src[k]
 	}
 	return strings.Join(lines, "\n")
 }
