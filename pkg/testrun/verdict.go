@@ -57,7 +57,7 @@ func decide(v Verdict, targets int) (bool, string) {
 	case v.Worse:
 		return false, fmt.Sprintf("it made things worse: %s", strings.Join(v.New, " ; "))
 	case v.Unmasks:
-		return true, fmt.Sprintf("its target failure(s) are gone, and with them what kept tests from running (a build failure or a panic); %d failure(s) they hid now show", len(v.New))
+		return true, fmt.Sprintf("its %d target failure(s) are gone, and with them what kept tests from running (a build failure or a panic); %d failure(s) they hid now show", len(v.Gone), len(v.New))
 	case len(v.New) > 0:
 		return false, fmt.Sprintf("it brought %d new failure(s): %s", len(v.New), strings.Join(v.New, " ; "))
 	case len(v.Left) > 0:
