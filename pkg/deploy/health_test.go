@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -212,6 +213,9 @@ func TestDockerUnavailableAtHost(t *testing.T) {
 	t.Parallel()
 	h := phasetest.Bare(t, "deploy")
 	sock := "unix://" + filepath.Join(t.TempDir(), "docker.sock")
+	if err := os.WriteFile(filepath.Join(h.Workdir, "compose.yaml"), []byte("services: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	_, err := Run(context.Background(), h.Env, Input{RunID: "fake-run", Workdir: h.Workdir, DockerHost: sock})
 	var fe *failure.Error
 	if !errors.As(err, &fe) || fe.Class != failure.DockerUnavailable || !fe.Partial {

@@ -185,6 +185,9 @@ func (l *loop) inject(ctx context.Context) error {
 	}
 	inj := &Injection{Fault: fault.Name, What: fault.What, Seed: l.in.Seed, Expected: string(fault.Class), Files: set.Paths(), Found: []string{}}
 	if site != nil {
+		if site.Class != "" {
+			inj.Expected = string(site.Class) // the operator's class, as this site makes it (a dropped syscall is undefined, not an import)
+		}
 		inj.Site = fmt.Sprintf("%s:%d (%s)", site.File, site.Line, site.Func)
 		inj.Before, inj.After = site.Before, site.After
 	}
