@@ -147,14 +147,39 @@ func toolsUsed(self phase.ToolUse, uses []phase.ToolUse) []summary.Tool {
 	return out
 }
 
-// appendToolLog adds this run's tool invocations to artifacts/tool-usage-log.md
-// in one write, so two runs appending at once do not interleave lines.
+// toolLogHead opens a tool-usage log.
+const toolLogHead = "# Tool usage log\n\nOne section per `orchestrate run`: every tool invocation with its time, version, the prompt it was given (relative to the run's directory) and why that tool was used at that stage.\n"
+
+// appendToolLog writes this run's tool invocations into the run directory
+// (tool-usage-log.md, in the audit chain) and adds them to the local
+// artifacts/tool-usage-log.md in one write, so two runs appending at once
+// do not interleave lines. The local log is no file git tracks: a run
+// leaves a checkout as it found it.
 func appendToolLog(root string, s *State, self phase.ToolUse, uses []phase.ToolUse) error {
+	section := toolLogSection(s, self, uses)
+	if _, err := s.Run.Sub(".", "", "").Write(ToolUsageLog, []byte(toolLogHead+section)); err != nil {
+		return fmt.Errorf("tool-usage log: %w", err)
+	}
 	p := filepath.Join(root, ToolUsageLog)
 	var b strings.Builder
 	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-		b.WriteString("# Tool usage log\n\nOne section per `orchestrate run`: every tool invocation with its time, version, the prompt it was given (relative to the run's directory) and why that tool was used at that stage.\n")
+		b.WriteString(toolLogHead)
 	}
+	b.WriteString(section)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("tool-usage log: %w", err)
+	}
+	_, err = f.WriteString(s.Run.Redactor().String(b.String()))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// toolLogSection is one run's section of the tool-usage log.
+func toolLogSection(s *State, self phase.ToolUse, uses []phase.ToolUse) string {
+	var b strings.Builder
 	fmt.Fprintf(&b, "\n## Run %s (%s)\n\n| time (UTC) | phase | tool | version | prompt | why |\n| --- | --- | --- | --- | --- | --- |\n", s.Run.ID, s.StartedAt.UTC().Format(time.RFC3339))
 	row := func(u phase.ToolUse) {
 		prompt := "—"
@@ -167,15 +192,7 @@ func appendToolLog(root string, s *State, self phase.ToolUse, uses []phase.ToolU
 	for _, u := range uses {
 		row(u)
 	}
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return fmt.Errorf("tool-usage log: %w", err)
-	}
-	_, err = f.WriteString(s.Run.Redactor().String(b.String()))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return b.String()
 }
 
 func rel(s *State, abs string) string {
