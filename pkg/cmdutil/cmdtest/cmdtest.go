@@ -7,6 +7,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,4 +76,46 @@ func Exec(f *cmdutil.Factory, cmd *cobra.Command, args ...string) error {
 func IsUsage(err error) bool {
 	var fe *cmdutil.FlagError
 	return errors.As(err, &fe) && cmdutil.ExitCode(err) == 2
+}
+
+// FlagCase is one flag-parsing case: the arguments, and either the
+// options the command would run with or a usage error containing WantErr.
+type FlagCase[T any] struct {
+	Name    string
+	Args    []string
+	Want    T
+	WantErr string
+}
+
+// CheckFlags builds the command with a runF that captures its options for
+// each case and checks them (setF puts the test factory into the wanted
+// options), or checks that a usage error stopped the command before it
+// ran. Parsing flags writes nothing.
+func CheckFlags[T any](t *testing.T, newCmd func(*cmdutil.Factory, func(context.Context, *T) error) *cobra.Command, setF func(*T, *cmdutil.Factory), cases []FlagCase[T]) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.Name, func(t *testing.T) {
+			f, stdout, stderr := Factory()
+			got, err := Parse(f, newCmd, tt.Args...)
+			if tt.WantErr != "" {
+				if !IsUsage(err) || !strings.Contains(err.Error(), tt.WantErr) {
+					t.Fatalf("error %v (%T), want a usage error containing %q", err, err, tt.WantErr)
+				}
+				if got != nil {
+					t.Errorf("the command ran with %+v after a usage error", *got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			setF(&tt.Want, f)
+			if !reflect.DeepEqual(*got, tt.Want) {
+				t.Errorf("options\n got %+v\nwant %+v", *got, tt.Want)
+			}
+			if stdout.Len()+stderr.Len() > 0 {
+				t.Errorf("flag parsing wrote output: %q %q", stdout, stderr)
+			}
+		})
+	}
 }
