@@ -220,7 +220,7 @@ func triageQuestion(t *testing.T, s service) (llm.Prompt, error) {
 			Test: fmt.Sprintf("%s/case_%d", name, i), File: s.spec.Dir + "/handlers_test.go", Line: test.from + 1,
 			Message: "got status 422, want 200", Evidence: ev, Signature: fmt.Sprintf("assertion_failure|%d", i)})
 	}
-	return testrun.Question(wd, s.spec, fs, config.Default().Phases.Test.PromptBytes)
+	return testrun.Question(wd, s.spec, fs, config.Base(testrun.Settings).Phases.Test.PromptBytes)
 }
 
 // answer is what a whole-file answer of these files costs.

@@ -182,7 +182,9 @@ const (
 	RoleTriage  = "triage"
 )
 
-// Default is the configuration before the file, environment and flags.
+// Default is the configuration before the file, environment and flags,
+// except the phases' sections: each phase package sets its own (its
+// Section, like a goreleaser pipe's Default). A Loader starts from Base.
 func Default() Config {
 	return Config{
 		Version: 1,
@@ -197,17 +199,14 @@ func Default() Config {
 				Phase: Budget{Calls: 25, Tokens: 250_000, CostUSD: 2, Wall: 15 * time.Minute},
 			},
 		},
-		Phases: Phases{Testgen: Testgen{Unit: true},
-			Lint:   Lint{MaxPasses: 5, ModelFixes: 10, Golangci: "auto", FixesFile: "FIXES.md"},
-			Test:   Test{MaxIterations: 3, MaxQuestions: 3, PromptBytes: 15 << 10},
-			Deploy: Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}},
 		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
 		Run:    Run{Timeout: 30 * time.Minute},
 	}
 }
 
 // Validate checks what the YAML decoder cannot: required fields and
-// references between sections.
+// references between sections. The phases' sections are checked by their
+// packages (Section.Check).
 func (c *Config) Validate() error {
 	if c.Version != 1 {
 		return &KeyError{Key: "version", Msg: fmt.Sprintf("%d is not supported; this orchestrate reads version 1", c.Version)}
@@ -243,23 +242,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Run.Timeout < 0 {
 		return &KeyError{Key: "run.timeout", Msg: "must not be negative"}
-	}
-	switch c.Phases.Lint.Golangci {
-	case "auto", "off":
-	default:
-		return &KeyError{Key: "phases.lint.golangci", Msg: fmt.Sprintf("%q must be auto or off", c.Phases.Lint.Golangci)}
-	}
-	if c.Phases.Lint.MaxPasses < 1 || c.Phases.Lint.ModelFixes < 0 {
-		return &KeyError{Key: "phases.lint", Msg: "max_passes must be at least 1 and model_fixes at least 0"}
-	}
-	if c.Phases.Test.MaxIterations < 1 {
-		return &KeyError{Key: "phases.test.max_iterations", Msg: "must be at least 1"}
-	}
-	if c.Phases.Test.MaxQuestions < 1 {
-		return &KeyError{Key: "phases.test.max_questions", Msg: "must be at least 1"}
-	}
-	if c.Phases.Test.PromptBytes < 8192 {
-		return &KeyError{Key: "phases.test.prompt_bytes", Msg: "must be at least 8192: the instructions and the evidence alone need that"}
 	}
 	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
 		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}

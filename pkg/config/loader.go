@@ -29,6 +29,47 @@ type Loader struct {
 	Viper   *viper.Viper           // a fresh viper.New() per command
 	Environ func() []string        // usually os.Environ
 	Flags   map[string]*pflag.Flag // config key -> flag bound to it
+	// Sections are the phases' parts of the config (pipeline.Sections):
+	// their defaults are set before the file, environment and flags are
+	// read, their checks run after Validate.
+	Sections []Section
+}
+
+// Section is a phase's part of the config, owned by the phase package
+// (like a goreleaser pipe's Default): its defaults and its checks.
+type Section struct {
+	Default func(*Config)       // sets the section's defaults
+	Check   func(*Config) error // the section's values (nil: none to check)
+}
+
+// Base is Default with the sections' defaults: the configuration before
+// the file, environment and flags.
+func Base(sections ...Section) Config {
+	c := Default()
+	for _, s := range sections {
+		if s.Default != nil {
+			s.Default(&c)
+		}
+	}
+	return c
+}
+
+func (l *Loader) base() Config { return Base(l.Sections...) }
+
+// check is Validate, then each section's check.
+func (l *Loader) check(c *Config) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	for _, s := range l.Sections {
+		if s.Check == nil {
+			continue
+		}
+		if err := s.Check(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Load reads path and returns the validated effective config.
@@ -41,7 +82,7 @@ func (l *Loader) Load(path string) (*Config, error) {
 		return nil, &KeyError{File: path, Msg: fmt.Sprintf("cannot read config file: %v", err)}
 	}
 	// The strict pass: unknown keys and wrong types, with lines.
-	strict := Default()
+	strict := l.base()
 	if err := decodeStrict(raw, &strict); err != nil {
 		var ke *KeyError
 		if errors.As(err, &ke) {
@@ -68,7 +109,7 @@ func (l *Loader) Load(path string) (*Config, error) {
 			return nil, fmt.Errorf("bind flag --%s: %w", f.Name, err)
 		}
 	}
-	cfg := Default()
+	cfg := l.base()
 	if err := v.Unmarshal(&cfg, func(dc *mapstructure.DecoderConfig) {
 		dc.TagName = "yaml"
 		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(
@@ -82,7 +123,7 @@ func (l *Loader) Load(path string) (*Config, error) {
 	// responses are data whose keys must survive as written.
 	cfg.Service.Endpoints = strict.Service.Endpoints
 	cfg.Service.Env = strict.Service.Env
-	if err := cfg.Validate(); err != nil {
+	if err := l.check(&cfg); err != nil {
 		var ke *KeyError
 		if errors.As(err, &ke) && ke.File == "" {
 			ke.File = path

@@ -21,7 +21,7 @@ func BenchmarkDeployReference(b *testing.B) {
 		b.Skipf("Docker is unreachable: %v", err)
 	}
 	defer eng.Close()
-	cfg := phasetest.Config(b)
+	cfg := phasetest.Config(b, Settings)
 	var bin, img, start, health, size float64
 	for i := 0; i < b.N; i++ {
 		h := phasetest.Bare(b, "deploy")

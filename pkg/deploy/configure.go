@@ -2,9 +2,17 @@ package deploy
 
 import (
 	"context"
+	"time"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 )
+
+// Settings is the phase's part of the config: compose.yaml, and a minute
+// for the health gate.
+var Settings = config.Section{Default: func(c *config.Config) {
+	c.Phases.Deploy = config.Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}
+}}
 
 // Configure builds the phase's Input from the run's settings.
 func Configure(s phase.Setup) (Input, error) {

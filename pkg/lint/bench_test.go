@@ -56,7 +56,7 @@ func TestLintChild(t *testing.T) {
 		checks = strings.Split(c, ",")
 	}
 	start := time.Now()
-	out, err := Run(context.Background(), h.Env, Input{Workdir: h.Workdir, Checks: checks, Golangci: "off", MaxPasses: config.Default().Phases.Lint.MaxPasses,
+	out, err := Run(context.Background(), h.Env, Input{Workdir: h.Workdir, Checks: checks, Golangci: "off", MaxPasses: config.Base(Settings).Phases.Lint.MaxPasses,
 		Modules: []Module{{Dir: "service", Fix: true}, {Dir: "tests"}}, Policy: change.Policy{MaxLines: 80}})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, h.Log)

@@ -58,16 +58,16 @@ func fixer(q fixtures.Question) (string, bool) {
 	switch {
 	case strings.Contains(q.User, "in svc/main_test.go"):
 		a = FixAnswer{Reason: "the verb is wrong", Safe: "message only",
-			Edits: []change.Edit{{Path: "svc/main_test.go", Old: `if got := find("abc", "b"); !got {
+			Edits: []FixEdit{{Path: "svc/main_test.go", Old: `if got := find("abc", "b"); !got {
 		t.Errorf("find: got %d, want true", got)`, New: `if got := find("abc", "b"); got || !got {
 		t.Errorf("find: got %v, want true", got)`}}}
 	case strings.Contains(q.User, "error strings should not be capitalized"):
 		a = FixAnswer{Reason: "lower-case the message", Safe: "message only",
-			Edits: []change.Edit{{Path: "svc/main.go", Old: `errors.New("Negative input")`, New: `errors.New(negativeInput)`}}}
+			Edits: []FixEdit{{Path: "svc/main.go", Old: `errors.New("Negative input")`, New: `errors.New(negativeInput)`}}}
 	case strings.Contains(q.User, "Printf format %d has arg"):
 		a = FixAnswer{Reason: "%d prints a string", Safe: "the same text is printed with the right verb",
 			// It copies the excerpt's line-number gutter, as small models do.
-			Edits: []change.Edit{{Path: "svc/main.go", Old: "26| \tfmt.Printf(\"%d\\n\", \"hello\")", New: "26| \tfmt.Printf(\"%s\\n\", \"hello\")"}}}
+			Edits: []FixEdit{{Path: "svc/main.go", Old: "26| \tfmt.Printf(\"%d\\n\", \"hello\")", New: "26| \tfmt.Printf(\"%s\\n\", \"hello\")"}}}
 	default:
 		a = FixAnswer{Reason: "not sure", NeedsHuman: true}
 	}
@@ -79,13 +79,13 @@ func TestPlantedModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the analyzers many times")
 	}
-	h := phasetest.New(t, "lint", phasetest.Config(t), nil)
+	h := phasetest.New(t, "lint", phasetest.Config(t, Settings), nil)
 	h.Server.Respond = fixer
 	plant(t, h.Workdir, "planted.txtar")
 	pristine := t.TempDir()
 	copyDir(t, h.Workdir, pristine)
 
-	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: config.Default().Phases.Lint.MaxPasses,
+	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: config.Base(Settings).Phases.Lint.MaxPasses,
 		Policy: change.Policy{MaxLines: 80}, FixesFile: "FIXES.md"}
 	out, err := Run(context.Background(), h.Env, in)
 	if err != nil {

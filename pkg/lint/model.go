@@ -2,7 +2,6 @@ package lint
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -17,34 +16,31 @@ import (
 // FixAnswer is the fixer role's answer: exact edits, or a reason a human
 // must decide.
 type FixAnswer struct {
-	Edits      []change.Edit `json:"edits"`
-	Reason     string        `json:"reason"`
-	Safe       string        `json:"safe,omitempty"`
-	NeedsHuman bool          `json:"needs_human,omitempty"`
+	Edits      []FixEdit `json:"edits"`
+	Reason     string    `json:"reason"`
+	Safe       string    `json:"safe,omitempty"`
+	NeedsHuman bool      `json:"needs_human,omitempty"`
+}
+
+// FixEdit is one edit of a fix: like change.Edit, but a fix must name
+// the file and the text it replaces.
+type FixEdit struct {
+	Path string `json:"path" schema:"minLength=1"`
+	Old  string `json:"old" schema:"minLength=1"`
+	New  string `json:"new"`
 }
 
 // FixSchema is the JSON Schema of FixAnswer.
-var FixSchema = json.RawMessage(`{
-  "type": "object",
-  "required": ["edits", "reason"],
-  "properties": {
-    "edits": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "required": ["path", "old", "new"],
-        "properties": {
-          "path": {"type": "string", "minLength": 1},
-          "old": {"type": "string", "minLength": 1},
-          "new": {"type": "string"}
-        }
-      }
-    },
-    "reason": {"type": "string"},
-    "safe": {"type": "string"},
-    "needs_human": {"type": "boolean"}
-  }
-}`)
+var FixSchema = llm.SchemaOf[FixAnswer]()
+
+// edits are a fix's edits as changes.
+func (a FixAnswer) edits() []change.Edit {
+	es := make([]change.Edit, len(a.Edits))
+	for i, e := range a.Edits {
+		es[i] = change.Edit(e)
+	}
+	return es
+}
 
 // model sends what the analyzers could not fix to the fixer role, one
 // place (file and line) at a time, at most MaxModel places per run.
@@ -117,7 +113,7 @@ func (r *runner) askFix(ctx context.Context, m Module, dir string, cur snapshot,
 	if ans.NeedsHuman || len(ans.Edits) == 0 {
 		return reject(Proposal, "the model says a human must decide: "+ans.Reason, change.Set{}, cur.counts())
 	}
-	set, err := buildFix(r.in.Workdir, ans.Edits)
+	set, err := buildFix(r.in.Workdir, ans.edits())
 	if err != nil {
 		return reject(Invalid, "the answer's edits do not apply: "+err.Error(), change.Set{}, cur.counts())
 	}

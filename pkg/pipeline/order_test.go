@@ -30,7 +30,7 @@ func TestOneOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := schema.Properties.Phases.Items.Properties.Name.Enum; !slices.Equal(got, Names()) {
-		t.Errorf("the summary schema enumerates %v; the pipeline is %v", got, Names())
+		t.Errorf("the summary schema enumerates %v; the pipeline is %v: run go generate ./pkg/pipeline", got, Names())
 	}
 	for _, p := range Phases() {
 		if strings.TrimSpace(p.What) == "" {

@@ -5,6 +5,7 @@
 package pipeline
 
 import (
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
 	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
@@ -14,6 +15,8 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 )
 
+//go:generate go run ./internal/phaseenum ../summary/summary.schema.json
+
 // Phases is the pipeline, top to bottom: the one place that knows the
 // phases and their order (folder numbers, the summary schema's enum, help
 // texts and selection derive from it). Each entry builds the phase's Input
@@ -22,14 +25,27 @@ import (
 // report, and says itself what the summary notes and the report shows.
 func Phases() []Phase {
 	return []Phase{
-		Step(phase.Scaffold, "templates plus the codegen role's handlers, compiled", scaffold.Configure, scaffold.Run),
-		Step(phase.Testgen, "acceptance tests from the spec's examples; validated unit tests from the testgen role", testgen.Configure, testgen.Run),
-		Step(phase.Lint, "gofmt, goimports, vet and staticcheck with their fixes, then the fixer role; every fix verified", lint.Configure, lint.Run),
-		Step(phase.Deploy, "the image, the compose project on its own network, the health gate", deploy.Configure, deploy.Run),
-		Step(phase.Test, "unit and acceptance tests, flake re-runs, triage and the remediation loop", testrun.Configure, testrun.Run),
+		Step(phase.Scaffold, "templates plus the codegen role's handlers, compiled", scaffold.Settings, scaffold.Configure, scaffold.Run),
+		Step(phase.Testgen, "acceptance tests from the spec's examples; validated unit tests from the testgen role", testgen.Settings, testgen.Configure, testgen.Run),
+		Step(phase.Lint, "gofmt, goimports, vet and staticcheck with their fixes, then the fixer role; every fix verified", lint.Settings, lint.Configure, lint.Run),
+		Step(phase.Deploy, "the image, the compose project on its own network, the health gate", deploy.Settings, deploy.Configure, deploy.Run),
+		Step(phase.Test, "unit and acceptance tests, flake re-runs, triage and the remediation loop", testrun.Settings, testrun.Configure, testrun.Run),
 		step(phase.Report, "report.md, report.html, junit.xml and the recommendations from everything recorded", buildReport, report.Run).Always(),
 	}
 }
+
+// Sections are the phases' parts of the config, for a config.Loader.
+func Sections() []config.Section {
+	var out []config.Section
+	for _, p := range Phases() {
+		out = append(out, p.settings)
+	}
+	return out
+}
+
+// Default is the configuration before the file, environment and flags:
+// config.Default with every phase's defaults.
+func Default() config.Config { return config.Base(Sections()...) }
 
 // Names are the phases' names in pipeline order.
 func Names() []string {

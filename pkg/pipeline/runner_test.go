@@ -22,7 +22,7 @@ type out struct{ Done bool }
 
 // fake builds a phase that runs fn; the runner's logic is what is tested.
 func fake(name string, fn func(ctx context.Context) error) Phase {
-	return Step(name, "a fake phase", func(phase.Setup) (in, error) { return in{N: 1}, nil },
+	return Step(name, "a fake phase", config.Section{}, func(phase.Setup) (in, error) { return in{N: 1}, nil },
 		func(ctx context.Context, _ phase.Env, _ in) (out, error) { return out{Done: true}, fn(ctx) })
 }
 
@@ -114,7 +114,7 @@ func TestInterruptStopsPhasesRunsCleanupAndReport(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cleaned := false
 	r := &Runner{Now: time.Now, Phases: []Phase{
-		Step("deploy", "a fake deploy", func(phase.Setup) (in, error) { return in{}, nil }, func(ctx context.Context, env phase.Env, _ in) (out, error) {
+		Step("deploy", "a fake deploy", config.Section{}, func(phase.Setup) (in, error) { return in{}, nil }, func(ctx context.Context, env phase.Env, _ in) (out, error) {
 			env.Cleanup("containers", func(context.Context) error { cleaned = true; return nil })
 			cancel(ErrInterrupted)
 			<-ctx.Done()

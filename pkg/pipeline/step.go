@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 )
 
@@ -12,19 +13,24 @@ type Phase struct {
 	Name   string
 	What   string // one line, for help texts
 	always bool
-	run    func(ctx context.Context, env phase.Env, s *State) (in, out any, err error)
+	// settings is the phase's part of the config.
+	settings config.Section
+	run      func(ctx context.Context, env phase.Env, s *State) (in, out any, err error)
 }
 
 // Always marks a phase that runs even after an earlier phase failed or
 // the run was interrupted (the report).
 func (p Phase) Always() Phase { p.always = true; return p }
 
-// Step adapts a phase package's entry point: build its Input from the
-// state, run it, and keep its Output with its error. The signature keeps
-// the contract visible: Input and Output are the phase's own types. What
-// the Output says for the summary (phase.Noter) is noted as it arrives.
-func Step[I, O any](name, what string, build func(phase.Setup) (I, error), run func(context.Context, phase.Env, I) (O, error)) Phase {
-	return step(name, what, func(s *State) (I, error) { return build(s.setup()) }, run)
+// Step adapts a phase package: its part of the config, then, in a
+// run, build its Input from the state, run it, and keep its Output with
+// its error. The signature keeps the contract visible: Input and Output
+// are the phase's own types. What the Output says for the summary
+// (phase.Noter) is noted as it arrives.
+func Step[I, O any](name, what string, settings config.Section, build func(phase.Setup) (I, error), run func(context.Context, phase.Env, I) (O, error)) Phase {
+	p := step(name, what, func(s *State) (I, error) { return build(s.setup()) }, run)
+	p.settings = settings
+	return p
 }
 
 // step is Step with a builder that reads the state itself (the report).

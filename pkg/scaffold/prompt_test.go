@@ -8,7 +8,7 @@ import (
 )
 
 func TestCodegenPromptStatesWhatMainGoHasWithoutShowingIt(t *testing.T) {
-	s := phasetest.Config(t).Service
+	s := phasetest.Config(t, Settings).Service
 	p, err := CodegenPrompt(s)
 	if err != nil {
 		t.Fatal(err)

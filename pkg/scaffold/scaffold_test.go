@@ -44,14 +44,14 @@ func handlers(t *testing.T) string {
 
 func run(t *testing.T, h *phasetest.Harness, force bool) (Output, error) {
 	t.Helper()
-	cfg := phasetest.Config(t)
+	cfg := phasetest.Config(t, Settings)
 	return Run(context.Background(), h.Env, Input{Spec: cfg.Service, Workdir: h.Workdir, Force: force})
 }
 
 const broken = "package main\n\nfunc registerRoutes() { undefinedThing() }\n"
 
 func TestRefusesPathsOutsideTheServiceAndBuilds(t *testing.T) {
-	h := phasetest.New(t, "scaffold", phasetest.Config(t), func(p string, n int) (string, bool) {
+	h := phasetest.New(t, "scaffold", phasetest.Config(t, Settings), func(p string, n int) (string, bool) {
 		return answer(t, "handlers.go", handlers(t), "../escape.go", "package main\n", "/etc/passwd.go", "x",
 			"main.go", "package main\n", "handlers_test.go", "package main\n"), true
 	})
@@ -89,7 +89,7 @@ func TestRefusesPathsOutsideTheServiceAndBuilds(t *testing.T) {
 }
 
 func TestCompileFailureGoesBackOnceThenFails(t *testing.T) {
-	h := phasetest.New(t, "scaffold", phasetest.Config(t), func(p string, n int) (string, bool) {
+	h := phasetest.New(t, "scaffold", phasetest.Config(t, Settings), func(p string, n int) (string, bool) {
 		return answer(t, "handlers.go", broken), true
 	})
 	out, err := run(t, h, false)
@@ -116,7 +116,7 @@ func TestCompileFailureGoesBackOnceThenFails(t *testing.T) {
 }
 
 func TestRepairThatCompilesIsKept(t *testing.T) {
-	h := phasetest.New(t, "scaffold", phasetest.Config(t), func(p string, n int) (string, bool) {
+	h := phasetest.New(t, "scaffold", phasetest.Config(t, Settings), func(p string, n int) (string, bool) {
 		if p == "scaffold.codegen" {
 			return answer(t, "handlers.go", broken, "extra.go", "package main\n\nvar extra = 1\n"), true
 		}
@@ -138,7 +138,7 @@ func TestRepairThatCompilesIsKept(t *testing.T) {
 }
 
 func TestHandEditsAreKeptUnlessForced(t *testing.T) {
-	h := phasetest.New(t, "scaffold", phasetest.Config(t), nil)
+	h := phasetest.New(t, "scaffold", phasetest.Config(t, Settings), nil)
 	if _, err := run(t, h, false); err != nil {
 		t.Fatalf("first run: %v\n%s", err, h.Log)
 	}

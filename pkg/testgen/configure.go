@@ -9,8 +9,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 )
+
+// Settings is the phase's part of the config: unit tests are generated.
+var Settings = config.Section{Default: func(c *config.Config) { c.Phases.Testgen = config.Testgen{Unit: true} }}
 
 // Configure builds the phase's Input from the run's settings and the
 // service's code as it is on disk.

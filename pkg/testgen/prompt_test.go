@@ -10,7 +10,7 @@ import (
 )
 
 func TestUnitPromptCarriesWhatTheTestsNeed(t *testing.T) {
-	s := phasetest.Config(t).Service
+	s := phasetest.Config(t, Settings).Service
 	var sources []Source
 	for _, name := range []string{"handlers.go", "main.go"} {
 		b, err := os.ReadFile(filepath.Join(phasetest.Root(), "service", name))

@@ -74,7 +74,7 @@ func service(t *testing.T, workdir string) []Source {
 }
 
 func TestValidationKeepsOnlyWhatCompilesAndPasses(t *testing.T) {
-	cfg := phasetest.Config(t)
+	cfg := phasetest.Config(t, Settings)
 	good, _ := fixtures.Answer("testgen.unit")
 	var a llm.FilesAnswer
 	if err := json.Unmarshal([]byte(good), &a); err != nil {
@@ -140,7 +140,7 @@ func TestValidationKeepsOnlyWhatCompilesAndPasses(t *testing.T) {
 }
 
 func TestUnitOffWritesOnlyTheAcceptanceTests(t *testing.T) {
-	cfg := phasetest.Config(t)
+	cfg := phasetest.Config(t, Settings)
 	h := phasetest.New(t, "testgen", cfg, nil)
 	in := Input{Spec: cfg.Service, Workdir: h.Workdir, Unit: false, Sources: service(t, h.Workdir)}
 	out, err := Run(context.Background(), h.Env, in)

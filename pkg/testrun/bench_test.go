@@ -41,7 +41,7 @@ func calcLoop(tb testing.TB) (string, *loop) {
 	os.MkdirAll(filepath.Join(dir, "svc"), 0o755)
 	os.WriteFile(filepath.Join(dir, "svc/calc.go"), []byte(calc), 0o644)
 	os.WriteFile(filepath.Join(dir, "svc/calc_test.go"), []byte(calcTest), 0o644)
-	return dir, &loop{in: Input{Workdir: dir, Spec: spec.Service{Dir: "svc", TestsDir: "tests"}, PromptBytes: config.Default().Phases.Test.PromptBytes}, out: &Output{}}
+	return dir, &loop{in: Input{Workdir: dir, Spec: spec.Service{Dir: "svc", TestsDir: "tests"}, PromptBytes: config.Base(Settings).Phases.Test.PromptBytes}, out: &Output{}}
 }
 
 // BenchmarkTriagePrompt1MB builds the triage prompt for a failing test

@@ -4,8 +4,29 @@ import (
 	"path"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 )
+
+// Settings is the phase's part of the config: three remediation rounds,
+// three questions per round, 15 KiB per question.
+var Settings = config.Section{
+	Default: func(c *config.Config) {
+		c.Phases.Test = config.Test{MaxIterations: 3, MaxQuestions: 3, PromptBytes: 15 << 10}
+	},
+	Check: func(c *config.Config) error {
+		t := c.Phases.Test
+		switch {
+		case t.MaxIterations < 1:
+			return &config.KeyError{Key: "phases.test.max_iterations", Msg: "must be at least 1"}
+		case t.MaxQuestions < 1:
+			return &config.KeyError{Key: "phases.test.max_questions", Msg: "must be at least 1"}
+		case t.PromptBytes < 8192:
+			return &config.KeyError{Key: "phases.test.prompt_bytes", Msg: "must be at least 8192: the instructions and the evidence alone need that"}
+		}
+		return nil
+	},
+}
 
 // Configure builds the phase's Input from the run's settings and the
 // service the deploy phase left running (none when it did not run or

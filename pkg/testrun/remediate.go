@@ -23,34 +23,15 @@ import (
 type Answer struct {
 	Class       string        `json:"class"`
 	RootCause   string        `json:"root_cause"`
-	Confidence  float64       `json:"confidence"`
-	TestIsWrong bool          `json:"test_is_wrong"`
-	NeedsHuman  bool          `json:"needs_human"`
-	Need        []string      `json:"need,omitempty"`
-	Edits       []change.Edit `json:"edits"`
+	Confidence  float64       `json:"confidence" schema:"minimum=0,maximum=1"`
+	TestIsWrong bool          `json:"test_is_wrong" schema:"optional"`
+	NeedsHuman  bool          `json:"needs_human" schema:"optional"`
+	Need        []string      `json:"need,omitempty" schema:"nullable"`
+	Edits       []change.Edit `json:"edits" schema:"nullable"`
 }
 
 // AnswerSchema is the JSON Schema of Answer.
-var AnswerSchema = []byte(`{
-  "type": "object",
-  "required": ["class", "root_cause", "confidence", "edits"],
-  "properties": {
-    "class": {"type": "string"},
-    "root_cause": {"type": "string"},
-    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-    "test_is_wrong": {"type": "boolean"},
-    "needs_human": {"type": "boolean"},
-    "need": {"type": ["array", "null"], "items": {"type": "string"}},
-    "edits": {
-      "type": ["array", "null"],
-      "items": {
-        "type": "object",
-        "required": ["path", "old", "new"],
-        "properties": {"path": {"type": "string"}, "old": {"type": "string"}, "new": {"type": "string"}}
-      }
-    }
-  }
-}`)
+var AnswerSchema = llm.SchemaOf[Answer]()
 
 // maxFollowUps bounds how often the model may ask to see more code about
 // one cluster.

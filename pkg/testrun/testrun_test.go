@@ -48,7 +48,7 @@ func TestMul(t *testing.T) {
 // that answers with answer(question).
 func setup(t *testing.T, src string, answer func(q fixtures.Question) (Answer, bool)) (*phasetest.Harness, Input) {
 	t.Helper()
-	h := phasetest.New(t, "test", phasetest.Config(t), nil)
+	h := phasetest.New(t, "test", phasetest.Config(t, Settings), nil)
 	h.Server.Respond = func(q fixtures.Question) (string, bool) {
 		if q.Prompt != "test.triage" {
 			return "", false
@@ -66,7 +66,7 @@ func setup(t *testing.T, src string, answer func(q fixtures.Question) (Answer, b
 			t.Fatal(err)
 		}
 	}
-	d := config.Default().Phases.Test // the defaults live in one place
+	d := config.Base(Settings).Phases.Test // the defaults live in one place
 	in := Input{Spec: spec.Service{Dir: "svc", TestsDir: "tests"}, Workdir: h.Workdir, RunID: "run1", MaxIterations: 3,
 		MaxQuestions: d.MaxQuestions, PromptBytes: d.PromptBytes,
 		Policy: change.Policy{Dirs: []string{"svc", "tests"}, Protected: []string{"tests/e2e"}, MaxLines: 20}, MaxLinesRun: 100, MinConfidence: 0.6}

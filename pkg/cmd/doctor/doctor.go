@@ -19,6 +19,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
+	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
 
@@ -87,7 +88,7 @@ func (cs *checks) add(name string, err error, okMsg string) {
 // Doctor runs the checks and prints one line each.
 func Doctor(ctx context.Context, opts *Options) error {
 	f := opts.F
-	l := &config.Loader{Viper: viper.New(), Environ: f.Environ}
+	l := &config.Loader{Sections: pipeline.Sections(), Viper: viper.New(), Environ: f.Environ}
 	cfg, err := l.Load(opts.ConfigFile)
 	if err != nil {
 		return &cmdutil.ExitError{Code: summary.ExitUsage, Err: err}

@@ -103,7 +103,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 // addFlags declares the flags of `orchestrate run` and returns the config
 // keys they override.
 func addFlags(fl *pflag.FlagSet, opts *Options) map[string]*pflag.Flag {
-	def := config.Default()
+	def := pipeline.Default()
 	fl.StringVar(&opts.ConfigFile, "config", config.FileName, "config `FILE`")
 	fl.StringVar(&opts.Dir, "dir", "", "workdir holding service/ and tests/ (default: the config file's directory)")
 	fl.StringVar(&opts.Artifacts, "artifacts", "", "artifacts `DIR` (default: artifacts/ in the workdir)")
@@ -196,7 +196,7 @@ func resolvePaths(opts *Options) (paths, error) {
 // loadConfig reads the config file under the environment and the flags;
 // --offline wins over the configured mode.
 func loadConfig(opts *Options, path string) (*config.Config, error) {
-	loader := &config.Loader{Viper: viper.New(), Environ: opts.F.Environ, Flags: opts.flags}
+	loader := &config.Loader{Sections: pipeline.Sections(), Viper: viper.New(), Environ: opts.F.Environ, Flags: opts.flags}
 	cfg, err := loader.Load(path)
 	if err != nil {
 		return nil, err

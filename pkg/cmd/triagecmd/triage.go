@@ -21,6 +21,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
+	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
@@ -149,7 +150,7 @@ func askModel(ctx context.Context, opts *Options, f triage.Failure) (*testrun.An
 	if _, err := os.Stat(opts.ConfigFile); err != nil {
 		return nil, nil, errNoRole
 	}
-	cfg, err := (&config.Loader{Viper: viper.New(), Environ: fac.Environ}).Load(opts.ConfigFile)
+	cfg, err := (&config.Loader{Sections: pipeline.Sections(), Viper: viper.New(), Environ: fac.Environ}).Load(opts.ConfigFile)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -33,10 +33,12 @@ func Root() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
-// Config loads the repository's orchestrate.yaml.
-func Config(t testing.TB) *config.Config {
+// Config loads the repository's orchestrate.yaml with the config sections
+// given (a phase package's Settings: each phase's test names the sections
+// it reads).
+func Config(t testing.TB, sections ...config.Section) *config.Config {
 	t.Helper()
-	l := &config.Loader{Viper: viper.New(), Environ: func() []string { return nil }}
+	l := &config.Loader{Sections: sections, Viper: viper.New(), Environ: func() []string { return nil }}
 	cfg, err := l.Load(filepath.Join(Root(), "orchestrate.yaml"))
 	if err != nil {
 		t.Fatal(err)
