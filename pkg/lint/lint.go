@@ -175,8 +175,8 @@ func newRunner(env phase.Env, in Input, suite *Suite, out *Output) *runner {
 		return env.Art.Rel(name), nil
 	}}
 	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: phase.Lint, Tool: "go/analysis", Version: "x/tools + staticcheck " + staticcheckVersion,
-		Role: fmt.Sprintf("%d analyzers in-process (%s)", len(out.Analyzers), strings.Join(suite.Sources(), ", ")),
-		Why:  "Analyzers with their own suggested fixes are the cheapest correct fixer; they run in-process so every fix can be verified by re-analysis."})
+		Role: fmt.Sprintf("%d analyzers (%s), per package under go vet -vettool=<this binary>; in-process for a module that does not type-check", len(out.Analyzers), strings.Join(suite.Sources(), ", ")),
+		Why:  "Analyzers with their own suggested fixes are the cheapest correct fixer; go vet keeps each package's facts and findings in the go build cache, so the re-analysis that verifies every fix costs only the packages it changed."})
 	return r
 }
 
