@@ -2,11 +2,14 @@
 // the service and test modules, fixed by the cheapest correct fixer first.
 // gofmt and goimports run before the analyzers (an unused import is a
 // compile error that blocks most of them); go vet's and staticcheck's
-// analyzers run in-process and their suggested fixes are applied pass by
-// pass until nothing changes; what is left goes to the fixer role, one
-// finding at a time, with only the context it needs. Every change is
-// verified (the module and its tests type-check, the finding is gone, the
-// findings went down) or reverted, and leaves a diff and a reason.
+// analyzers run per package under go vet, with the binary as its own vet
+// tool so the go build cache keeps each package's facts and findings (or
+// in-process when a module does not type-check), and their suggested
+// fixes are applied pass by pass until nothing changes; what is left goes
+// to the fixer role, one finding at a time, with only the context it
+// needs. Every change is verified (the module and its tests type-check,
+// the finding is gone, the findings went down) or reverted, and leaves a
+// diff and a reason.
 package lint
 
 import (
