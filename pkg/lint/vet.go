@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,6 +30,10 @@ type vetDiagnostic struct {
 		} `json:"edits"`
 	} `json:"suggested_fixes"`
 }
+
+// vetAnalysed counts the analyses go vet made, for the tests to tell the
+// two paths apart.
+var vetAnalysed atomic.Int64
 
 // errNoVet means go vet could not analyse the module (it does not build,
 // or this binary cannot serve as its vet tool): analyse it in-process.
@@ -67,6 +72,7 @@ func (s *Suite) vetAnalyze(ctx context.Context, dir, workdir string, environ []s
 	if err := s.vetFindings(&stdout, workdir, found); err != nil {
 		return Analysis{}, err
 	}
+	vetAnalysed.Add(1)
 	return found.result()[dir], nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/change"
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 )
@@ -142,5 +144,61 @@ func describe(fs []Finding) string {
 		}
 		b.WriteString("\n")
 	}
+	return b.String()
+}
+
+// The whole phase on the planted module comes out the same through go vet
+// as in-process: the same fixes in the same order with the same verdicts,
+// patches and counts, the same findings before and after, the same code.
+func TestPhaseSameThroughVet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the phase twice, once with every analysis in-process")
+	}
+	inproc, vet := plantedPhase(t, false), plantedPhase(t, true)
+	if inproc != vet {
+		t.Errorf("in-process:\n%s\nthrough go vet:\n%s", inproc, vet)
+	}
+	if !strings.Contains(vet, "deterministic assign") || !strings.Contains(vet, "model ") {
+		t.Errorf("the planted module's fixes are missing:\n%s", vet)
+	}
+}
+
+// plantedPhase runs the phase on the planted module, through go vet or
+// in-process, and describes what came of it.
+func plantedPhase(t *testing.T, throughVet bool) string {
+	if throughVet && !serves {
+		t.Fatal("the test binary does not serve as the vet tool")
+	}
+	defer func(s bool) { serves = s }(serves)
+	serves = throughVet
+	vetted := vetAnalysed.Load()
+	defer func() {
+		if n := vetAnalysed.Load() - vetted; throughVet != (n > 0) {
+			t.Errorf("through go vet %v, yet go vet analysed the module %d time(s)", throughVet, n)
+		}
+	}()
+	h := phasetest.New(t, "lint", phasetest.Config(t), nil)
+	h.Server.Respond = fixer
+	plant(t, h.Workdir, "planted.txtar")
+	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: config.Default().Phases.Lint.MaxPasses,
+		Policy: change.Policy{MaxLines: 80}, FixesFile: "FIXES.md"}
+	out, err := Run(context.Background(), h.Env, in)
+	if err != nil {
+		t.Fatalf("lint: %v\n%s", err, h.Log)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "before %+v after %+v\n", out.Before, out.After)
+	for _, f := range append(append([]Fix(nil), out.Fixes...), out.Rejected...) {
+		fmt.Fprintf(&b, "fix %d %s %s %s %s %q %v\n", f.N, f.Kind, f.Fixer, f.Status, f.Finding, f.Reason, f.Counts)
+		if f.Patch != "" {
+			b.WriteString(h.Read(t, f.Patch))
+		}
+	}
+	for _, f := range out.Remaining {
+		fmt.Fprintf(&b, "remaining %s\n", f)
+	}
+	b.WriteString(h.Read(t, out.Evidence.FindingsBefore))
+	b.WriteString(h.Read(t, out.Evidence.FindingsAfter))
+	b.WriteString(read(t, h.Workdir, "svc/main.go"))
 	return b.String()
 }

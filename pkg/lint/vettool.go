@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/unitchecker"
 )
 
@@ -68,25 +69,55 @@ func vetTool(checksJSON string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "orchestrate version devel lint buildID=%s\n", id)
 		return 0
 	}
+	analyzers := suite.analyzers
 	if n := len(args); n > 0 && strings.HasSuffix(args[n-1], ".cfg") {
-		cfg, err := wholeUnit(args[n-1])
+		cfg, factsOnly, err := wholeUnit(args[n-1])
 		if err != nil {
 			fmt.Fprintf(stderr, "orchestrate vet tool: %v\n", err)
 			return 1
 		}
 		args = append(append([]string(nil), args[:n-1]...), cfg)
+		if factsOnly {
+			analyzers = factful(analyzers)
+		}
 	}
 	// unitchecker parses the process's flags; a test binary has its own
 	// registered already.
 	flag.CommandLine = flag.NewFlagSet(os.Args[0], flag.ExitOnError)
 	os.Args = append([]string{os.Args[0]}, args...)
-	unitchecker.Main(suite.analyzers...)
+	unitchecker.Main(analyzers...)
 	return 0
+}
+
+// factful is the analyzers that export facts, each with what it requires:
+// all a dependency analysed only for its facts needs to run, as the
+// in-process checker runs on dependencies. (unitchecker would also run
+// every analyzer that merely reads facts, and throw its findings away.)
+func factful(all []*analysis.Analyzer) []*analysis.Analyzer {
+	var out []*analysis.Analyzer
+	seen := map[*analysis.Analyzer]bool{}
+	var visit func(a *analysis.Analyzer)
+	visit = func(a *analysis.Analyzer) {
+		if seen[a] {
+			return
+		}
+		seen[a] = true
+		if len(a.FactTypes) > 0 {
+			out = append(out, a)
+		}
+		for _, r := range a.Requires {
+			visit(r)
+		}
+	}
+	for _, a := range all {
+		visit(a)
+	}
+	return out
 }
 
 // vetProtocol changes whenever this file changes what the vet tool
 // reports for a package; it is part of the tool's ID.
-const vetProtocol = "orchestrate-lint-vettool/1"
+const vetProtocol = "orchestrate-lint-vettool/2"
 
 // toolID is what go vet keys its cached facts and findings on besides the
 // package: the analyzers' code (the Go release the binary was built with
@@ -121,27 +152,30 @@ func toolID(suite *Suite, checksJSON string) (string, error) {
 // the module being linted (a main-module package: a module path, no
 // version) is always analysed whole, and its cached findings are right
 // whichever way it was asked first. Other dependencies keep VetxOnly.
-func wholeUnit(path string) (string, error) {
+func wholeUnit(path string) (cfgPath string, factsOnly bool, err error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	var cfg unitchecker.Config
 	if err := json.Unmarshal(b, &cfg); err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
+		return "", false, fmt.Errorf("read %s: %w", path, err)
 	}
-	if !cfg.VetxOnly || cfg.ModulePath == "" || cfg.ModuleVersion != "" {
-		return path, nil
+	if !cfg.VetxOnly {
+		return path, false, nil
+	}
+	if cfg.ModulePath == "" || cfg.ModuleVersion != "" {
+		return path, true, nil
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
+		return "", false, fmt.Errorf("read %s: %w", path, err)
 	}
 	raw["VetxOnly"] = false
 	out, err := json.Marshal(raw)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	whole := filepath.Join(filepath.Dir(path), "orchestrate-whole-"+filepath.Base(path))
-	return whole, os.WriteFile(whole, out, 0o644)
+	return whole, false, os.WriteFile(whole, out, 0o644)
 }
