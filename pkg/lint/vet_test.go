@@ -2,8 +2,10 @@ package lint
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +21,7 @@ import (
 // so the phase's tests run the cached path. A test that wants the
 // in-process path asks for it.
 func TestMain(m *testing.M) {
+	logUnit()
 	ServeVetTool()
 	if os.Getenv("LINT_BENCH_INPROCESS") != "" {
 		serves = false
@@ -27,6 +30,86 @@ func TestMain(m *testing.M) {
 }
 
 func vetEnv() []string { return append(os.Environ(), gotool.Pinned...) }
+
+// logUnit, in the vet tool, appends the package it is asked to analyse to
+// the file LINT_TEST_VETLOG names, so a test can see what go vet did not
+// take from its cache.
+func logUnit() {
+	log := os.Getenv("LINT_TEST_VETLOG")
+	if _, ok := os.LookupEnv(vetToolEnv); !ok || log == "" || len(os.Args) < 2 || !strings.HasSuffix(os.Args[len(os.Args)-1], ".cfg") {
+		return
+	}
+	b, err := os.ReadFile(os.Args[len(os.Args)-1])
+	if err != nil {
+		return
+	}
+	var cfg struct{ ID string }
+	if json.Unmarshal(b, &cfg) != nil {
+		return
+	}
+	f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fmt.Fprintln(f, cfg.ID)
+}
+
+// go vet analyses a package again only when it or what it imports
+// changed: a second analysis of an unchanged module runs the vet tool on
+// nothing and finds the same; a change to one package reruns it and its
+// importers, not the others.
+func TestVetCachesPerPackage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go vet")
+	}
+	wd := t.TempDir()
+	plant(t, wd, "facts.txtar")
+	dir := filepath.Join(wd, "svc")
+	log := filepath.Join(t.TempDir(), "units")
+	env := append(vetEnv(), "LINT_TEST_VETLOG="+log)
+	suite, err := NewSuite(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	analyse := func() (Analysis, map[string]bool) {
+		t.Helper()
+		_ = os.Remove(log)
+		a, err := suite.vetAnalyze(context.Background(), dir, wd, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units := map[string]bool{}
+		b, _ := os.ReadFile(log)
+		for _, id := range strings.Fields(string(b)) {
+			if strings.HasPrefix(id, "example.com/facts") {
+				units[id] = true
+			}
+		}
+		return a, units
+	}
+	first, units := analyse()
+	if !units["example.com/facts/util"] || !units["example.com/facts/box"] {
+		t.Fatalf("the first analysis ran the vet tool on %v", units)
+	}
+	again, units := analyse()
+	if len(units) != 0 {
+		t.Errorf("an unchanged module was analysed again: %v", units)
+	}
+	if describe(again.Findings) != describe(first.Findings) {
+		t.Errorf("from the cache:\n%s\nfirst:\n%s", describe(again.Findings), describe(first.Findings))
+	}
+	box := filepath.Join(dir, "box", "box.go")
+	src, err := os.ReadFile(box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, box, string(src)+"\n// Empty reports whether the box holds nothing.\nfunc (b Box) Empty() bool { return b.V == nil }\n")
+	_, units = analyse()
+	if !units["example.com/facts/box"] || units["example.com/facts/util"] {
+		t.Errorf("after a change to box, the vet tool ran on %v", units)
+	}
+}
 
 // The cached path (go vet with this binary as its vet tool) finds what the
 // in-process analysis finds, with the same fixes, on every planted-fault
@@ -201,4 +284,81 @@ func plantedPhase(t *testing.T, throughVet bool) string {
 	b.WriteString(h.Read(t, out.Evidence.FindingsAfter))
 	b.WriteString(read(t, h.Workdir, "svc/main.go"))
 	return b.String()
+}
+
+// -V=full names the tool for go vet's cache: the same for the same
+// checks, another for other checks; a broken check list is refused.
+func TestVetToolID(t *testing.T) {
+	id := func(checks string) string {
+		t.Helper()
+		var out, errb strings.Builder
+		if code := vetTool(checks, []string{"-V=full"}, &out, &errb); code != 0 {
+			t.Fatalf("-V=full with %s: exit %d: %s", checks, code, errb.String())
+		}
+		f := strings.Fields(out.String())
+		if len(f) < 4 || f[1] != "version" || f[2] != "devel" || !strings.HasPrefix(f[len(f)-1], "buildID=") {
+			t.Fatalf("-V=full printed %q, which go vet cannot parse", out.String())
+		}
+		return f[len(f)-1]
+	}
+	if a, b := id("null"), id("null"); a != b {
+		t.Errorf("the default checks have two IDs: %s, %s", a, b)
+	}
+	if a, b := id("null"), id(`["vet"]`); a == b {
+		t.Errorf("different checks share the ID %s", a)
+	}
+	var errb strings.Builder
+	if code := vetTool(`["nosuchcheck"]`, []string{"-V=full"}, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "nosuchcheck") {
+		t.Errorf("an unknown check: exit %d, %q", code, errb.String())
+	}
+	if code := vetTool(`vet`, []string{"-V=full"}, io.Discard, io.Discard); code != 2 {
+		t.Errorf("checks that are not JSON: exit %d", code)
+	}
+}
+
+// A main-module package go vet asks only for facts is analysed whole; a
+// dependency from the module cache or the standard library runs only the
+// analyzers that export facts.
+func TestWholeUnit(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, cfg string
+		whole     bool // rewritten to VetxOnly false
+		factsOnly bool
+	}{
+		{"root", `{"ID":"example.com/m","ModulePath":"example.com/m"}`, false, false},
+		{"main-module dependency", `{"ID":"example.com/m/a","ModulePath":"example.com/m","VetxOnly":true}`, true, false},
+		{"module dependency", `{"ID":"example.com/dep","ModulePath":"example.com/dep","ModuleVersion":"v1.2.3","VetxOnly":true}`, false, true},
+		{"standard library", `{"ID":"fmt","VetxOnly":true}`, false, true},
+	} {
+		p := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+".cfg")
+		writeFile(t, p, c.cfg)
+		got, factsOnly, err := wholeUnit(p)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if factsOnly != c.factsOnly || (got != p) != c.whole {
+			t.Errorf("%s: %s, facts only %v", c.name, got, factsOnly)
+		}
+		if c.whole {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(read(t, filepath.Dir(got), filepath.Base(got))), &m); err != nil || m["VetxOnly"] != false || m["ID"] != "example.com/m/a" {
+				t.Errorf("%s: rewritten to %v (%v)", c.name, m, err)
+			}
+		}
+	}
+	suite, err := NewSuite(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, a := range factful(suite.analyzers) {
+		if len(a.FactTypes) == 0 {
+			t.Errorf("%s exports no facts", a.Name)
+		}
+		names[a.Name] = true
+	}
+	if !names["printf"] || names["SA1019"] || len(names) == 0 {
+		t.Errorf("analyzers for facts: %v", names)
+	}
 }
