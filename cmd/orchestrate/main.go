@@ -6,8 +6,10 @@ import (
 	"os"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/cli"
+	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 )
 
 func main() {
+	lint.ServeVetTool() // the lint phase runs the binary as go vet's analysis tool
 	os.Exit(cli.Main(os.Args[1:]))
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/cli"
 	"github.com/orchestrate-dev/orchestrate/pkg/docker"
+	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/prompts"
 )
@@ -32,7 +33,7 @@ import (
 // as `orchestrate`, a separate process, so signals and exit codes are real.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"orchestrate": func() { os.Exit(cli.Main(os.Args[1:])) },
+		"orchestrate": func() { lint.ServeVetTool(); os.Exit(cli.Main(os.Args[1:])) },
 	})
 }
 

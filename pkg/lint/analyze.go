@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/token"
 	"os"
@@ -58,20 +59,60 @@ type Analysis struct {
 	Broken []Finding
 }
 
-// Analyze loads the module in dir, its tests included, and runs the suite's
-// analyzers in-process. Findings in files outside dir (generated test
-// mains, dependencies) are dropped; the same finding reported for a
-// package and its test variant is kept once.
+// Analyze runs the suite's analyzers over the module in dir, its tests
+// included: through go vet with this binary as its vet tool, so that each
+// package's facts and findings are cached in the go build cache, or
+// in-process when go vet cannot (the module does not type-check, or the
+// binary cannot serve as a vet tool). Findings in files outside dir
+// (generated test mains, dependencies) are dropped; the same finding
+// reported for a package and its test variant is kept once.
 func (s *Suite) Analyze(ctx context.Context, dir, workdir string, environ []string) (Analysis, error) {
+	a, err := s.vetAnalyze(ctx, dir, workdir, environ)
+	if !errors.Is(err, errNoVet) {
+		return a, err
+	}
+	return s.AnalyzeInProcess(ctx, dir, workdir, environ)
+}
+
+// AnalyzeInProcess loads the module in dir with go/packages, its tests
+// included, and runs the suite's analyzers in-process, its dependencies
+// analysed from source for their facts.
+func (s *Suite) AnalyzeInProcess(ctx context.Context, dir, workdir string, environ []string) (Analysis, error) {
 	res, err := s.load(ctx, []string{dir}, dir, []string{"./..."}, workdir, environ)
 	return res[dir], err
 }
 
-// AnalyzeAll analyses several modules with one load, through a temporary
-// go.work, so the dependencies they share are type-checked and analysed
-// once. When the modules cannot share a workspace it falls back to one
-// load each.
+// AnalyzeAll analyses several modules: each through go vet when it can
+// (see Analyze), the others in-process with one load.
 func (s *Suite) AnalyzeAll(ctx context.Context, dirs []string, workdir string, environ []string) (map[string]Analysis, error) {
+	out := map[string]Analysis{}
+	var rest []string
+	for _, d := range dirs {
+		a, err := s.vetAnalyze(ctx, d, workdir, environ)
+		switch {
+		case err == nil:
+			out[d] = a
+		case errors.Is(err, errNoVet):
+			rest = append(rest, d)
+		default:
+			return nil, err
+		}
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	res, err := s.AnalyzeAllInProcess(ctx, rest, workdir, environ)
+	for d, a := range res {
+		out[d] = a
+	}
+	return out, err
+}
+
+// AnalyzeAllInProcess analyses several modules in-process with one load,
+// through a temporary go.work, so the dependencies they share are
+// type-checked and analysed once. When the modules cannot share a
+// workspace it falls back to one load each.
+func (s *Suite) AnalyzeAllInProcess(ctx context.Context, dirs []string, workdir string, environ []string) (map[string]Analysis, error) {
 	if len(dirs) == 1 {
 		return s.load(ctx, dirs, dirs[0], []string{"./..."}, workdir, environ)
 	}
@@ -97,7 +138,7 @@ func (s *Suite) AnalyzeAll(ctx context.Context, dirs []string, workdir string, e
 	}
 	out := map[string]Analysis{}
 	for _, d := range dirs {
-		a, err := s.Analyze(ctx, d, workdir, environ)
+		a, err := s.AnalyzeInProcess(ctx, d, workdir, environ)
 		if err != nil {
 			return nil, err
 		}

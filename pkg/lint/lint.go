@@ -2,11 +2,14 @@
 // the service and test modules, fixed by the cheapest correct fixer first.
 // gofmt and goimports run before the analyzers (an unused import is a
 // compile error that blocks most of them); go vet's and staticcheck's
-// analyzers run in-process and their suggested fixes are applied pass by
-// pass until nothing changes; what is left goes to the fixer role, one
-// finding at a time, with only the context it needs. Every change is
-// verified (the module and its tests type-check, the finding is gone, the
-// findings went down) or reverted, and leaves a diff and a reason.
+// analyzers run per package under go vet, with the binary as its own vet
+// tool so the go build cache keeps each package's facts and findings (or
+// in-process when a module does not type-check), and their suggested
+// fixes are applied pass by pass until nothing changes; what is left goes
+// to the fixer role, one finding at a time, with only the context it
+// needs. Every change is verified (the module and its tests type-check,
+// the finding is gone, the findings went down) or reverted, and leaves a
+// diff and a reason.
 package lint
 
 import (
@@ -175,8 +178,8 @@ func newRunner(env phase.Env, in Input, suite *Suite, out *Output) *runner {
 		return env.Art.Rel(name), nil
 	}}
 	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: phase.Lint, Tool: "go/analysis", Version: "x/tools + staticcheck " + staticcheckVersion,
-		Role: fmt.Sprintf("%d analyzers in-process (%s)", len(out.Analyzers), strings.Join(suite.Sources(), ", ")),
-		Why:  "Analyzers with their own suggested fixes are the cheapest correct fixer; they run in-process so every fix can be verified by re-analysis."})
+		Role: fmt.Sprintf("%d analyzers (%s), per package under go vet -vettool=<this binary>; in-process for a module that does not type-check", len(out.Analyzers), strings.Join(suite.Sources(), ", ")),
+		Why:  "Analyzers with their own suggested fixes are the cheapest correct fixer; go vet keeps each package's facts and findings in the go build cache, so the re-analysis that verifies every fix costs only the packages it changed."})
 	return r
 }
 

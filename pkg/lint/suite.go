@@ -75,6 +75,7 @@ var Groups = []string{"vet", "staticcheck", "simple", "stylecheck", "unused", "m
 
 // Suite is the analyzers a run uses, and where each comes from.
 type Suite struct {
+	checks    []string // what selected them
 	analyzers []*analysis.Analyzer
 	source    map[*analysis.Analyzer]string
 }
@@ -163,7 +164,7 @@ func NewSuite(checks []string) (*Suite, error) {
 			return nil, fmt.Errorf("check %q names no analyzer: use a group (%s), an analyzer name such as printf or SA4006, a pattern such as SA4*, or all", c, strings.Join(Groups, ", "))
 		}
 	}
-	s := &Suite{source: map[*analysis.Analyzer]string{}}
+	s := &Suite{checks: checks, source: map[*analysis.Analyzer]string{}}
 	for i, cand := range all {
 		if on[i] {
 			if _, dup := s.source[cand.a]; dup {
