@@ -260,10 +260,10 @@ func plantedPhase(t *testing.T, throughVet bool) string {
 			t.Errorf("through go vet %v, yet go vet analysed the module %d time(s)", throughVet, n)
 		}
 	}()
-	h := phasetest.New(t, "lint", phasetest.Config(t), nil)
+	h := phasetest.New(t, "lint", phasetest.Config(t, Settings), nil)
 	h.Server.Respond = fixer
 	plant(t, h.Workdir, "planted.txtar")
-	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: config.Default().Phases.Lint.MaxPasses,
+	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: config.Base(Settings).Phases.Lint.MaxPasses,
 		Policy: change.Policy{MaxLines: 80}, FixesFile: "FIXES.md"}
 	out, err := Run(context.Background(), h.Env, in)
 	if err != nil {
