@@ -160,7 +160,7 @@ func (p *plan) env(rest string) error {
 
 // pairs reads space-separated k=v pairs, a value double-quoted or not.
 func pairs(s string, set func(k, v string)) error {
-	for _, f := range strings.Fields(s) {
+	for _, f := range words(s) {
 		k, v, ok := strings.Cut(f, "=")
 		if !ok || k == "" {
 			return fmt.Errorf("%q is not key=value", f)
@@ -245,4 +245,28 @@ func setHealthFlag(hc *v1.HealthConfig, name, value string) error {
 		return fmt.Errorf("flag --%s is not assembled in-process", name)
 	}
 	return nil
+}
+
+// words splits s at spaces outside double quotes.
+func words(s string) []string {
+	var out []string
+	var cur strings.Builder
+	quoted := false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case (r == ' ' || r == '\t') && !quoted:
+			if cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+			continue
+		}
+		cur.WriteRune(r)
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
 }
