@@ -143,6 +143,9 @@ func TestGeneratedDockerfileIsAssembled(t *testing.T) {
 	if !strings.Contains(h.Log.String(), "image fixture:fake-run: assembled in-process, because service/Dockerfile is the one scaffold generated") {
 		t.Errorf("the phase log does not say how the image was made:\n%s", h.Log)
 	}
+	if facts := strings.Join(out.Detail().Facts, "\n"); !strings.Contains(facts, "image: assembled in-process, because service/Dockerfile is the one scaffold generated") {
+		t.Errorf("the report does not say how the image was made:\n%s", facts)
+	}
 	manifest, config, layer := readSaved(t, f.loaded)
 	if !slices.Equal(manifest.RepoTags, []string{"fixture:fake-run"}) && !slices.Equal(manifest.RepoTags, []string{"index.docker.io/library/fixture:fake-run"}) {
 		t.Errorf("tags %v", manifest.RepoTags)

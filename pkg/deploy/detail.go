@@ -16,7 +16,7 @@ func (o Output) Detail() phase.Detail {
 			o.Image.Tag, float64(o.Image.SizeBytes)/1e6, o.Timings.BinarySeconds, o.Timings.ImageSeconds, o.Image.Log))
 	}
 	if o.Image.MadeBy != "" {
-		d.Facts = append(d.Facts, fmt.Sprintf("image made by %s: %s", o.Image.MadeBy, o.Image.Why))
+		d.Facts = append(d.Facts, fmt.Sprintf("image: %s, because %s", o.Image.MadeBy, o.Image.Why))
 	}
 	for _, sv := range o.Services {
 		var ports []string
@@ -25,7 +25,7 @@ func (o Output) Detail() phase.Detail {
 		}
 		d.Facts = append(d.Facts, fmt.Sprintf("service `%s`: %s, ports %s, logs %s", sv.Name, sv.Health, strings.Join(ports, " "), sv.Log))
 		if sv.ReadyBy != "" {
-			d.Facts = append(d.Facts, fmt.Sprintf("service `%s` ready by %s; Docker's healthcheck said %q then", sv.Name, sv.ReadyBy, sv.DockerHealth))
+			d.Facts = append(d.Facts, fmt.Sprintf("service `%s`: ready by %s; Docker's own health status then: %s", sv.Name, sv.ReadyBy, orNone(sv.DockerHealth)))
 		}
 	}
 	if o.URL != "" {
@@ -35,4 +35,11 @@ func (o Output) Detail() phase.Detail {
 		d.Facts = append(d.Facts, "left running (--keep): `orchestrate down RUN-ID` removes it")
 	}
 	return d
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none (no healthcheck)"
+	}
+	return s
 }

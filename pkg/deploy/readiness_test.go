@@ -94,7 +94,7 @@ func TestHostProbeOpensTheGate(t *testing.T) {
 	if f.called("ContainerState") != 3 {
 		t.Errorf("Docker was asked %d times, want once per probe", f.called("ContainerState"))
 	}
-	if d := out.Detail(); !strings.Contains(strings.Join(d.Facts, "\n"), "ready by host probe; Docker's healthcheck said \"starting\" then") {
+	if d := out.Detail(); !strings.Contains(strings.Join(d.Facts, "\n"), "service `fixture`: ready by host probe; Docker's own health status then: starting") {
 		t.Errorf("the report does not say what opened the gate: %v", d.Facts)
 	}
 }
