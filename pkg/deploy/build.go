@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -60,9 +61,25 @@ func (d *deployer) buildImages(ctx context.Context) error {
 	return nil
 }
 
-// buildImage builds one service's image, keeping the daemon's output
-// beside the phase.
+// buildImage makes one service's image: assembled in-process when its
+// Dockerfile is the generated one, else built by the daemon. Which, and
+// why, go to the output and the phase log.
 func (d *deployer) buildImage(ctx context.Context, s types.ServiceConfig, tag string) error {
+	p, why := d.choose(s.Build)
+	var err error
+	if p != nil {
+		err = d.assemble(ctx, s, p, tag)
+	} else {
+		err = d.dockerBuild(ctx, s, tag)
+	}
+	d.out.Image.Why = why
+	fmt.Fprintf(d.env.Log, "image %s: %s, because %s\n", tag, d.out.Image.MadeBy, why)
+	return err
+}
+
+// dockerBuild builds one service's image with the daemon, keeping its
+// output beside the phase.
+func (d *deployer) dockerBuild(ctx context.Context, s types.ServiceConfig, tag string) error {
 	tarball, err := buildContext(s.Build, d.binDir)
 	if err != nil {
 		return err
@@ -76,7 +93,7 @@ func (d *deployer) buildImage(ctx context.Context, s types.ServiceConfig, tag st
 	log.Close()
 	b, _ := os.ReadFile(log.Name())
 	_, _ = d.env.Art.Write("logs/image-build.txt", b)
-	d.out.Image = Image{Tag: tag, ID: id, SizeBytes: size, Log: d.env.Art.Rel("logs/image-build.txt")}
+	d.out.Image = Image{Tag: tag, ID: id, SizeBytes: size, Log: d.env.Art.Rel("logs/image-build.txt"), MadeBy: DockerBuild}
 	var fe *failure.Error
 	if errors.As(err, &fe) {
 		fe.Where = d.out.Image.Log
@@ -87,13 +104,7 @@ func (d *deployer) buildImage(ctx context.Context, s types.ServiceConfig, tag st
 // buildContext is a tar holding only the Dockerfile and what it copies:
 // the binary just built, else files of the build context directory.
 func buildContext(b *types.BuildConfig, binDir string) (io.Reader, error) {
-	dockerfile := b.Dockerfile
-	if dockerfile == "" {
-		dockerfile = "Dockerfile"
-	}
-	if !filepath.IsAbs(dockerfile) {
-		dockerfile = filepath.Join(b.Context, dockerfile)
-	}
+	dockerfile := dockerfilePath(b)
 	text, err := os.ReadFile(dockerfile)
 	if err != nil {
 		return nil, failure.Wrap(failure.ImageBuildFailed, err, "read the Dockerfile")

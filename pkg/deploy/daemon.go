@@ -21,6 +21,10 @@ type Daemon interface {
 	// at its root, writes the daemon's output to log, and returns the
 	// image's id and size. A failing step is an image_build_failed failure.
 	BuildImage(ctx context.Context, buildContext io.Reader, tag string, labels map[string]string, log io.Writer) (id string, size int64, err error)
+	// LoadImage loads an image written by write in the `docker save`
+	// format, tagged tag; id is its id, known beforehand, by which an
+	// interrupted load is cleaned up. It returns the image's id and size.
+	LoadImage(ctx context.Context, tag, id string, write func(io.Writer) error, log io.Writer) (string, int64, error)
 	CreateNetwork(ctx context.Context, name string, labels map[string]string) error
 	CreateContainer(ctx context.Context, opts client.ContainerCreateOptions) (id string, err error)
 	StartContainer(ctx context.Context, id string) error
@@ -65,6 +69,18 @@ func (g dockerDaemon) BuildImage(ctx context.Context, buildContext io.Reader, ta
 		size = ii.Size
 	}
 	return id, size, nil
+}
+
+func (g dockerDaemon) LoadImage(ctx context.Context, tag, id string, write func(io.Writer) error, log io.Writer) (string, int64, error) {
+	loaded, err := g.e.Load(ctx, tag, id, write, log)
+	if err != nil {
+		return loaded, 0, err
+	}
+	var size int64
+	if ii, err := g.e.C.ImageInspect(ctx, loaded); err == nil {
+		size = ii.Size
+	}
+	return loaded, size, nil
 }
 
 func (g dockerDaemon) CreateNetwork(ctx context.Context, name string, labels map[string]string) error {

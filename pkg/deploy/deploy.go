@@ -32,6 +32,9 @@ type Input struct {
 	HealthTimeout time.Duration `json:"health_timeout"`
 	Environ       []string      `json:"-"` // for the compose file's interpolation
 	Go            gotool.Go     `json:"-"`
+	// Probe GETs the spec's health endpoint from the host: nil on a 2xx
+	// answer. nil is a real HTTP GET.
+	Probe func(ctx context.Context, url string) error `json:"-"`
 	// Dial gives the Docker daemon at a host without reaching it; nil is
 	// the real one (pkg/docker).
 	Dial func(host string) (Daemon, error) `json:"-"`
@@ -63,17 +66,25 @@ type Image struct {
 	ID        string `json:"id"`
 	SizeBytes int64  `json:"size_bytes"`
 	Log       string `json:"log"` // the build output, relative to the run directory
+	// MadeBy is how: Assembled (in-process, from the generated Dockerfile)
+	// or DockerBuild (the daemon's build); Why says what decided it.
+	MadeBy string `json:"made_by,omitempty"`
+	Why    string `json:"why,omitempty"`
 }
 
 // Service is one compose service as deployed.
 type Service struct {
-	Name      string  `json:"name"`
-	Container string  `json:"container"`
-	ID        string  `json:"id"`
-	Ports     []Port  `json:"ports,omitempty"`
-	Health    string  `json:"health"` // healthy | running | exited-0 | unhealthy | exited | starting
-	Timeline  []Event `json:"timeline"`
-	Log       string  `json:"log,omitempty"` // relative to the run directory
+	Name      string `json:"name"`
+	Container string `json:"container"`
+	ID        string `json:"id"`
+	Ports     []Port `json:"ports,omitempty"`
+	Health    string `json:"health"` // healthy | running | exited-0 | unhealthy | exited | starting
+	// ReadyBy is what opened the gate for it (ReadyByProbe, ReadyByDocker…);
+	// DockerHealth is Docker's own health status at the gate's last look.
+	ReadyBy      string  `json:"ready_by,omitempty"`
+	DockerHealth string  `json:"docker_health,omitempty"`
+	Timeline     []Event `json:"timeline"`
+	Log          string  `json:"log,omitempty"` // relative to the run directory
 }
 
 // Port is one published port.

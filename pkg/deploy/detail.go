@@ -15,12 +15,18 @@ func (o Output) Detail() phase.Detail {
 		d.Facts = append(d.Facts, fmt.Sprintf("image `%s`, %.1f MB, FROM scratch around the static binary: binary %.2fs, image %.2fs (log %s)",
 			o.Image.Tag, float64(o.Image.SizeBytes)/1e6, o.Timings.BinarySeconds, o.Timings.ImageSeconds, o.Image.Log))
 	}
+	if o.Image.MadeBy != "" {
+		d.Facts = append(d.Facts, fmt.Sprintf("image: %s, because %s", o.Image.MadeBy, o.Image.Why))
+	}
 	for _, sv := range o.Services {
 		var ports []string
 		for _, p := range sv.Ports {
 			ports = append(ports, fmt.Sprintf("%d→%d", p.Host, p.Target))
 		}
 		d.Facts = append(d.Facts, fmt.Sprintf("service `%s`: %s, ports %s, logs %s", sv.Name, sv.Health, strings.Join(ports, " "), sv.Log))
+		if sv.ReadyBy != "" {
+			d.Facts = append(d.Facts, fmt.Sprintf("service `%s`: ready by %s; Docker's own health status then: %s", sv.Name, sv.ReadyBy, orNone(sv.DockerHealth)))
+		}
 	}
 	if o.URL != "" {
 		d.Facts = append(d.Facts, fmt.Sprintf("started in %.2fs, healthy after %.2fs more, at %s on network `%s`", o.Timings.StartSeconds, o.Timings.HealthSeconds, o.URL, o.Network))
@@ -29,4 +35,11 @@ func (o Output) Detail() phase.Detail {
 		d.Facts = append(d.Facts, "left running (--keep): `orchestrate down RUN-ID` removes it")
 	}
 	return d
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none (no healthcheck)"
+	}
+	return s
 }

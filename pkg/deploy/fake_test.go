@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ type fakeDaemon struct {
 
 	mu         sync.Mutex
 	buildFiles []string                        // what the image build's context held
+	loaded     []byte                          // the last image tarball loaded
 	created    []client.ContainerCreateOptions // in order
 	service    map[string]string               // container id -> service
 	looks      map[string]int                  // container id -> states asked
@@ -125,6 +127,19 @@ func (f *fakeDaemon) BuildImage(_ context.Context, buildContext io.Reader, tag s
 	f.mu.Unlock()
 	fmt.Fprintf(log, "Step 1/2 : FROM scratch\nSuccessfully tagged %s\n", tag)
 	return "sha256:" + tag, 1 << 20, nil
+}
+
+func (f *fakeDaemon) LoadImage(_ context.Context, tag, id string, write func(io.Writer) error, log io.Writer) (string, int64, error) {
+	f.call("LoadImage")
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return "", 0, err
+	}
+	f.mu.Lock()
+	f.loaded = buf.Bytes()
+	f.mu.Unlock()
+	fmt.Fprintf(log, "Loaded image: %s\n", tag)
+	return id, int64(buf.Len()), nil
 }
 
 func (f *fakeDaemon) CreateNetwork(_ context.Context, name string, _ map[string]string) error {

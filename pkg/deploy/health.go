@@ -11,8 +11,9 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 )
 
-// poll is how often the health gate looks at the containers.
-const poll = 250 * time.Millisecond
+// poll is how often the health gate looks at the containers and probes
+// the spec's service from the host.
+const poll = 100 * time.Millisecond
 
 // gate is one wait for health.
 type gate struct {
@@ -20,6 +21,7 @@ type gate struct {
 	deadline time.Time
 	timeout  time.Duration
 	last     []string // per service, the state/health last put on its timeline
+	probe    *prober
 }
 
 // wait is the health gate: every long-running container healthy (or
@@ -31,7 +33,7 @@ func (d *deployer) wait(ctx context.Context) error {
 	if timeout <= 0 {
 		timeout = 60 * time.Second
 	}
-	g := &gate{started: time.Now(), deadline: time.Now().Add(timeout), timeout: timeout, last: make([]string, len(d.out.Services))}
+	g := &gate{started: time.Now(), deadline: time.Now().Add(timeout), timeout: timeout, last: make([]string, len(d.out.Services)), probe: d.newProber()}
 	for {
 		done := 0
 		for i := range d.out.Services {
@@ -47,7 +49,8 @@ func (d *deployer) wait(ctx context.Context) error {
 			return nil
 		}
 		if time.Now().After(g.deadline) {
-			return d.unhealthy(ctx, d.firstNotReady(), "", timeout)
+			s := d.firstNotReady()
+			return d.unhealthy(ctx, s, g.probe.said(s), timeout)
 		}
 		select {
 		case <-ctx.Done():
@@ -70,13 +73,22 @@ func (d *deployer) check(ctx context.Context, g *gate, s *Service, i int) (bool,
 	}
 	g.record(s, i, st)
 	oneShot := len(d.proj.Services[s.Name].Ports) == 0 && st.Health == nil
-	s.Health = verdict(st, oneShot)
+	probed := s.ReadyBy == ReadyByProbe // answered already: stays ready while it runs
+	s.Health, s.DockerHealth = verdict(st, oneShot), dockerHealth(st)
+	s.ReadyBy = readyBy(s.Health)
+	if !ready(s.Health) && st.Status == container.StateRunning && (probed || g.probe.try(ctx, s, g.deadline)) {
+		s.Health, s.ReadyBy = "healthy", ReadyByProbe
+		if !probed {
+			s.Timeline = append(s.Timeline, Event{At: since(g.started), State: string(st.Status), Health: s.DockerHealth,
+				Detail: fmt.Sprintf("%s: GET %s answered 2xx (try %d)", ReadyByProbe, g.probe.url, g.probe.tries)})
+		}
+	}
 	switch s.Health {
 	case "exited":
 		return false, d.exited(ctx, s, st.ExitCode)
 	case "unhealthy":
 		if time.Now().After(g.deadline) {
-			return false, d.unhealthy(ctx, s, lastProbe(st), g.timeout)
+			return false, d.unhealthy(ctx, s, join(lastProbe(st), g.probe.said(s)), g.timeout)
 		}
 	}
 	return ready(s.Health), nil
@@ -167,3 +179,32 @@ func lastLines(s string, n int) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// dockerHealth is Docker's own health status of a container, "" when it
+// has no healthcheck.
+func dockerHealth(st container.State) string {
+	if st.Health == nil {
+		return ""
+	}
+	return string(st.Health.Status)
+}
+
+// readyBy says what made a ready verdict.
+func readyBy(health string) string {
+	switch health {
+	case "healthy":
+		return ReadyByDocker
+	case "running":
+		return ReadyByRunning
+	case "exited-0":
+		return ReadyByExit0
+	}
+	return ""
+}
+
+func join(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "; " + b
+}
