@@ -45,7 +45,7 @@ func New(cfg config.LLM, workdir string, red *redact.Redactor, hc *http.Client, 
 	}
 	b := cfg.Budget.Run
 	return &Router{
-		cfg: cfg, store: llm.Store{Dir: dir}, red: red, hc: hc, getenv: getenv, now: now, prices: prices,
+		cfg: cfg, store: llm.Store{Dir: dir, Red: red}, red: red, hc: hc, getenv: getenv, now: now, prices: prices,
 		run:    &llm.Meter{Key: "llm.budget.run", Limits: llm.Limits{Calls: b.Calls, Tokens: b.Tokens, CostUSD: b.CostUSD, Wall: b.Wall}},
 		cached: map[string]llm.Client{},
 	}
