@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -65,6 +66,8 @@ type RoleInfo struct {
 	Temperature *float64
 	Seed        *int
 	MaxTokens   int
+	// MaxAnswerBytes caps an answer (llm.max_answer_bytes); 0: no cap.
+	MaxAnswerBytes int
 }
 
 // Resolver gives the client chain of a role, charging the phase's meter.
@@ -147,7 +150,10 @@ func (s *Session) ask(ctx context.Context, a Ask, into any) (Exchange, error) {
 			}
 			return *ex, &failure.Error{Class: failure.LLMError, Message: msg, Err: err, Where: ex.ResponseFile()}
 		}
-		perr := decode(resp.Content, a.Schema, into)
+		perr := checkSize(resp.Content, rc.MaxAnswerBytes)
+		if perr == nil {
+			perr = decode(resp.Content, a.Schema, into)
+		}
 		if perr == nil {
 			if _, err := s.Art.WriteJSON(ex.base+".parsed.json", into); err == nil {
 				ex.Files = append(ex.Files, s.Art.Rel(ex.base+".parsed.json"))
@@ -163,10 +169,36 @@ func (s *Session) ask(ctx context.Context, a Ask, into any) (Exchange, error) {
 		}
 		first = ex.Files[1]
 		req.Messages = append(req.Messages,
-			Message{Role: "assistant", Content: resp.Content},
+			Message{Role: "assistant", Content: quote(resp.Content)},
 			Message{Role: "user", Content: fmt.Sprintf("Your answer could not be used: %v. Answer again with only the JSON object that matches the schema, with no prose and no code fence.", perr)})
 	}
 	return Exchange{}, nil // unreachable
+}
+
+// ReaskQuoteBytes bounds how much of an unusable answer a re-ask sends
+// back: enough for the model to see its mistake, never a whole runaway
+// answer.
+const ReaskQuoteBytes = 16 << 10
+
+// checkSize refuses an answer over the cap before it is parsed.
+func checkSize(content string, limit int) error {
+	if limit > 0 && len(content) > limit {
+		return fmt.Errorf("the answer is %d bytes, more than llm.max_answer_bytes (%d); answer with less", len(content), limit)
+	}
+	return nil
+}
+
+// quote is an answer as a re-ask shows it: whole when short, else its
+// start and a note of what was cut.
+func quote(content string) string {
+	if len(content) <= ReaskQuoteBytes {
+		return content
+	}
+	cut := ReaskQuoteBytes
+	for cut > 0 && !utf8.RuneStart(content[cut]) {
+		cut--
+	}
+	return content[:cut] + fmt.Sprintf("\n[... %d more bytes of this answer not shown]", len(content)-cut)
 }
 
 // decode extracts the JSON and fits it to the schema; a cut-off answer's

@@ -75,7 +75,7 @@ func (r *Router) Info(role string) (llm.RoleInfo, error) {
 		return llm.RoleInfo{}, failure.New(failure.LLMError, "role %q has no model: add llm.roles.%s to orchestrate.yaml (configured roles: %s)", role, role, strings.Join(names, ", "))
 	}
 	p := r.cfg.Providers[rc.Provider]
-	return llm.RoleInfo{Kind: p.Kind, Provider: rc.Provider, Model: rc.Model, Temperature: rc.Temperature, Seed: rc.Seed, MaxTokens: rc.MaxTokens}, nil
+	return llm.RoleInfo{Kind: p.Kind, Provider: rc.Provider, Model: rc.Model, Temperature: rc.Temperature, Seed: rc.Seed, MaxTokens: rc.MaxTokens, MaxAnswerBytes: r.cfg.MaxAnswerBytes}, nil
 }
 
 // Resolve implements llm.Resolver.
