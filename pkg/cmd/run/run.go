@@ -21,6 +21,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/ghactions"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
@@ -171,8 +172,9 @@ func Run(ctx context.Context, opts *Options) error {
 		return early(opts, err)
 	}
 	if _, err := st.Run.WriteJSON("", "", artifact.RunFile, runJSON(ctx, opts, cfg, st, p.config)); err != nil {
-		_ = st.Run.Close()
-		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("write run.json: %w", err)}
+		// The run's evidence error (st.Run.Err): execute stops at once and
+		// still ends the run with a summary.
+		fmt.Fprintf(opts.F.IOStreams.ErrOut, "orchestrate: %v: stopping the run, its evidence would be incomplete\n", err)
 	}
 	return execute(ctx, opts, phases, sel, st)
 }
@@ -251,10 +253,25 @@ func execute(ctx context.Context, opts *Options, phases []pipeline.Phase, sel pi
 	f := opts.F
 	progress := ui.New(f.IOStreams, f.Now)
 	progress.Info("run %s: artifacts in %s", st.Run.ID, st.Run.Dir)
-	runCtx, cancel := pipeline.RunContext(ctx, st.Config.Run.Timeout)
+	// Evidence that cannot be written stops the run at once: what follows
+	// could not be audited.
+	evCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	st.Run.OnFail(func(err error) {
+		fmt.Fprintf(f.IOStreams.ErrOut, "orchestrate: %v: stopping the run, its evidence would be incomplete\n", err)
+		stop(err)
+	})
+	if err := st.Run.Err(); err != nil {
+		stop(err)
+	}
+	runCtx, cancel := pipeline.RunContext(evCtx, st.Config.Run.Timeout)
 	defer cancel()
 	r := &pipeline.Runner{Phases: phases, Select: sel, Observer: progress, Now: f.Now}
 	r.Run(runCtx, st)
+	if err := st.Run.Err(); err != nil {
+		st.AddFailure(summary.Failure{Phase: "run", Class: string(failure.InternalError),
+			Message: fmt.Sprintf("%v: the run stopped there; free space under %s (or choose another --artifacts) and run again", err, st.Run.Root)}, false)
+	}
 
 	// Finish with a context of its own: the run's may be cancelled, and
 	// cleanup and the summary must still happen.
