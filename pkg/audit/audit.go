@@ -21,7 +21,8 @@ const Genesis = "000000000000000000000000000000000000000000000000000000000000000
 
 // Event types with meaning to the verifier.
 const (
-	TypeFile = "file.written"
+	TypeFile   = "file.written"
+	TypeRunEnd = "run.end" // the run's last own record, binding its summary
 )
 
 // Record is one line of events.jsonl.
@@ -175,6 +176,12 @@ type Result struct {
 	Records int
 	Files   int
 	Head    string
+	// Last is the last record; End the last record of type TypeRunEnd
+	// (nil when there is none: the log was cut short or the run goes on).
+	Last Record
+	End  *Record
+	// Recorded holds every path a TypeFile record names.
+	Recorded map[string]bool
 }
 
 // Verify checks that the chain in r is unbroken, that its head equals
@@ -214,6 +221,11 @@ func Verify(r io.Reader, runDir, wantHead string) (Result, error) {
 			return res, &Problem{Line: line, Seq: rec.Seq, Reason: "hash does not match the record's content: the record was changed"}
 		}
 		prev = rec.Hash
+		res.Last = rec
+		if rec.Type == TypeRunEnd {
+			end := rec
+			res.End = &end
+		}
 		if rec.Type == TypeFile {
 			p, _ := rec.Data["path"].(string)
 			s, _ := rec.Data["sha256"].(string)
@@ -229,6 +241,10 @@ func Verify(r io.Reader, runDir, wantHead string) (Result, error) {
 		return res, fmt.Errorf("audit: read log: %w", err)
 	}
 	res.Head = prev
+	res.Recorded = map[string]bool{}
+	for p := range last {
+		res.Recorded[p] = true
+	}
 	if wantHead != "" && wantHead != prev {
 		return res, &Problem{Reason: fmt.Sprintf("the log's head %s is not the audit_head %s recorded in the summary: records were added or removed", short(prev), short(wantHead))}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+	"github.com/orchestrate-dev/orchestrate/pkg/audit"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
@@ -238,7 +239,7 @@ func checkInject(in string) error {
 func newState(opts *Options, cfg *config.Config, p paths, runID string, started time.Time) (*pipeline.State, error) {
 	f := opts.F
 	_, creds := cfg.Public()
-	red := redact.FromEnv(f.Environ(), cfg.Secrets.Env...).With(creds...)
+	red := redact.FromEnv(f.Environ(), append([]string{audit.KeyEnv}, cfg.Secrets.Env...)...).With(creds...)
 	run, err := artifact.Create(p.artifacts, runID, artifact.NewTraceID(), red, f.Now)
 	if err != nil {
 		return nil, err
@@ -281,7 +282,26 @@ func execute(ctx context.Context, opts *Options, phases []pipeline.Phase, sel pi
 		fmt.Fprintf(f.IOStreams.ErrOut, "orchestrate: could not write the summary: %v\n", ferr)
 		return &cmdutil.ExitError{Code: summary.ExitFailed}
 	}
+	if err := anchor(opts, st.Run, out.Summary.AuditHead); err != nil && ferr == nil {
+		ferr = err
+	}
 	return finish(opts, out, ferr)
+}
+
+// anchor prints the audit log's head, to be kept outside the run (a CI
+// log), and signs it when ORCHESTRATE_AUDIT_KEY is set: an anchor beside
+// the log proves nothing against someone who can rewrite both.
+func anchor(opts *Options, run *artifact.Run, head string) error {
+	f := opts.F
+	fmt.Fprintf(f.IOStreams.ErrOut, "orchestrate: audit head %s (keep it outside the run; `orchestrate audit %s --head %s` checks it)\n", head, run.ID, head)
+	key := f.Getenv(audit.KeyEnv)
+	if key == "" {
+		return nil
+	}
+	if err := artifact.WriteAtomic(filepath.Join(run.Dir, audit.SigFile), []byte(audit.Sign([]byte(key), run.ID, head)), 0o644); err != nil {
+		return fmt.Errorf("sign the audit head: %w", err)
+	}
+	return nil
 }
 
 func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
