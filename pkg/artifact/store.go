@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/audit"
@@ -68,6 +69,43 @@ type Run struct {
 	TraceID string
 	red     *redact.Redactor
 	log     *audit.Log
+
+	// write stores a file; WriteAtomic but in tests.
+	write func(path string, data []byte, perm fs.FileMode) error
+
+	mu     sync.Mutex
+	err    error       // the first evidence that could not be written
+	onFail func(error) // told of it, once
+}
+
+// OnFail sets what happens at the first write that fails: evidence that
+// cannot be kept makes the run unauditable, so the caller stops it.
+func (r *Run) OnFail(fn func(error)) {
+	r.mu.Lock()
+	r.onFail = fn
+	r.mu.Unlock()
+}
+
+// Err is the first evidence write that failed, nil while every one held.
+func (r *Run) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// fail records err as the run's first failed write and tells OnFail.
+func (r *Run) fail(err error) error {
+	r.mu.Lock()
+	first := r.err == nil
+	if first {
+		r.err = err
+	}
+	fn := r.onFail
+	r.mu.Unlock()
+	if first && fn != nil {
+		fn(err)
+	}
+	return err
 }
 
 // GoMod is written at the artifacts root when it has none.
@@ -102,16 +140,44 @@ func Create(root, id, traceID string, red *redact.Redactor, now func() time.Time
 	if err != nil {
 		return nil, err
 	}
-	return &Run{ID: id, Dir: dir, Root: abs, TraceID: traceID, red: red, log: l}, nil
+	return &Run{ID: id, Dir: dir, Root: abs, TraceID: traceID, red: red, log: l, write: WriteAtomic}, nil
 }
 
 // Redactor is the run's redactor.
 func (r *Run) Redactor() *redact.Redactor { return r.red }
 
-// Event appends an audit event.
+// Event appends an audit event, its values redacted.
 func (r *Run) Event(spanID, phase, typ string, data map[string]any) error {
-	_, err := r.log.Append(spanID, phase, typ, data)
-	return err
+	data, err := r.redactData(data)
+	if err != nil {
+		return r.fail(err)
+	}
+	if _, err := r.log.Append(spanID, phase, typ, data); err != nil {
+		return r.fail(fmt.Errorf("evidence: %w", err))
+	}
+	return nil
+}
+
+// redactData passes an event's data through the redactor as the JSON the
+// log will hold, so a secret in a reason or a path is never recorded.
+func (r *Run) redactData(data map[string]any) (map[string]any, error) {
+	if data == nil || r.red == nil {
+		return data, nil
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: encode event: %w", err)
+	}
+	clean := r.red.Bytes(b)
+	if len(clean) == len(b) && string(clean) == string(b) {
+		return data, nil
+	}
+	var out map[string]any
+	if err := json.Unmarshal(clean, &out); err != nil {
+		// The secret cut through the JSON itself: keep that there was data.
+		return map[string]any{"redacted": "the event's data held a secret and is not kept"}, nil
+	}
+	return out, nil
 }
 
 // Head is the audit log's head hash.
@@ -129,8 +195,8 @@ func (r *Run) Write(spanID, phase, rel string, data []byte) (string, error) {
 	}
 	data = r.red.Bytes(data)
 	full := filepath.Join(r.Dir, filepath.FromSlash(clean))
-	if err := WriteAtomic(full, data, 0o644); err != nil {
-		return "", err
+	if err := r.write(full, data, 0o644); err != nil {
+		return "", r.fail(fmt.Errorf("evidence %s: %w", clean, err))
 	}
 	sum := audit.SHA256(data)
 	if err := r.Event(spanID, phase, audit.TypeFile, map[string]any{"path": clean, "sha256": sum, "bytes": len(data)}); err != nil {

@@ -21,7 +21,8 @@ const Genesis = "000000000000000000000000000000000000000000000000000000000000000
 
 // Event types with meaning to the verifier.
 const (
-	TypeFile = "file.written"
+	TypeFile   = "file.written"
+	TypeRunEnd = "run.end" // the run's last own record, binding its summary
 )
 
 // Record is one line of events.jsonl.
@@ -55,11 +56,21 @@ func hashOf(r Record) string {
 // Log appends records to events.jsonl. It is safe for concurrent use.
 type Log struct {
 	mu      sync.Mutex
-	f       *os.File
+	f       logFile
 	traceID string
 	seq     int64
 	head    string
+	size    int64 // bytes of whole records written
+	broken  error // a half record could not be taken back: nothing more is appended
 	now     func() time.Time
+}
+
+// logFile is what the log needs of its file; a test gives one that fails.
+type logFile interface {
+	io.Writer
+	Truncate(size int64) error
+	Sync() error
+	Close() error
 }
 
 // Create opens a new log at path; the file must not exist.
@@ -68,16 +79,25 @@ func Create(path, traceID string, now func() time.Time) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: create log: %w", err)
 	}
-	return &Log{f: f, traceID: traceID, head: Genesis, now: now}, nil
+	return newLog(f, traceID, now), nil
+}
+
+func newLog(f logFile, traceID string, now func() time.Time) *Log {
+	return &Log{f: f, traceID: traceID, head: Genesis, now: now}
 }
 
 // Append writes one record and returns it with its hash.
 func (l *Log) Append(spanID, phase, typ string, data map[string]any) (Record, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.seq++
+	if l.broken != nil {
+		return Record{}, l.broken
+	}
+	if l.f == nil {
+		return Record{}, fmt.Errorf("audit: append %s event: the log is closed", typ)
+	}
 	r := Record{
-		Seq: l.seq, Time: l.now().UTC(), TraceID: l.traceID, SpanID: spanID,
+		Seq: l.seq + 1, Time: l.now().UTC(), TraceID: l.traceID, SpanID: spanID,
 		Phase: phase, Type: typ, Data: data, Prev: l.head,
 	}
 	// Round-trip data through JSON so the hash is computed over exactly
@@ -94,9 +114,23 @@ func (l *Log) Append(spanID, phase, typ string, data map[string]any) (Record, er
 	}
 	r.Hash = hashOf(r)
 	line, _ := json.Marshal(r)
-	if _, err := l.f.Write(append(line, '\n')); err != nil {
-		return Record{}, fmt.Errorf("audit: append: %w", err)
+	line = append(line, '\n')
+	if n, err := l.f.Write(line); err != nil || n != len(line) {
+		if err == nil {
+			err = io.ErrShortWrite
+		}
+		// Take back a half record: the log ends on a whole one, and the
+		// next append (when there is room again) continues the chain.
+		if n > 0 {
+			if terr := l.f.Truncate(l.size); terr != nil {
+				l.broken = fmt.Errorf("audit: append %s event: %w; and a half record could not be removed (%v): the log takes no more records", typ, err, terr)
+				return Record{}, l.broken
+			}
+		}
+		return Record{}, fmt.Errorf("audit: append %s event: %w", typ, err)
 	}
+	l.seq++
+	l.size += int64(len(line))
 	l.head = r.Hash
 	return r, nil
 }
@@ -142,6 +176,12 @@ type Result struct {
 	Records int
 	Files   int
 	Head    string
+	// Last is the last record; End the last record of type TypeRunEnd
+	// (nil when there is none: the log was cut short or the run goes on).
+	Last Record
+	End  *Record
+	// Recorded holds every path a TypeFile record names.
+	Recorded map[string]bool
 }
 
 // Verify checks that the chain in r is unbroken, that its head equals
@@ -181,6 +221,11 @@ func Verify(r io.Reader, runDir, wantHead string) (Result, error) {
 			return res, &Problem{Line: line, Seq: rec.Seq, Reason: "hash does not match the record's content: the record was changed"}
 		}
 		prev = rec.Hash
+		res.Last = rec
+		if rec.Type == TypeRunEnd {
+			end := rec
+			res.End = &end
+		}
 		if rec.Type == TypeFile {
 			p, _ := rec.Data["path"].(string)
 			s, _ := rec.Data["sha256"].(string)
@@ -196,6 +241,10 @@ func Verify(r io.Reader, runDir, wantHead string) (Result, error) {
 		return res, fmt.Errorf("audit: read log: %w", err)
 	}
 	res.Head = prev
+	res.Recorded = map[string]bool{}
+	for p := range last {
+		res.Recorded[p] = true
+	}
 	if wantHead != "" && wantHead != prev {
 		return res, &Problem{Reason: fmt.Sprintf("the log's head %s is not the audit_head %s recorded in the summary: records were added or removed", short(prev), short(wantHead))}
 	}

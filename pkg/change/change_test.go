@@ -37,6 +37,8 @@ func TestPolicyRefuses(t *testing.T) {
 		rule string
 	}{
 		{"outside", lint, Set{Files: []File{{Path: "go.mod", Before: []byte("a"), After: []byte("b")}}}, RulePath},
+		{"NUL in the path", lint, Set{Files: []File{{Path: "service/a\x00.go", Before: []byte("a"), After: []byte("b")}}}, RulePath},
+		{"300-byte name", lint, Set{Files: []File{{Path: "service/" + strings.Repeat("a", 297) + ".go", Before: []byte("a"), After: []byte("b")}}}, RulePath},
 		{"acceptance tests", lint, Set{Files: []File{{Path: "tests/e2e/acceptance_test.go", Before: []byte("a"), After: []byte("b")}}}, RuleProtected},
 		{"too big", lint, Set{Files: []File{{Path: "service/a.go", Before: []byte("a\nb\nc\nd\n"), After: []byte("e\nf\ng\nh\n")}}}, RuleSize},
 		{"changed expectation", lint, testSet(strings.Replace(testSrc, "got != 3", "got != 4", 1)), RuleAssertion},

@@ -9,6 +9,8 @@ import (
 	"go/token"
 	"path"
 	"strings"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/workspace"
 )
 
 // Policy is DESIGN.md's policy for automatic changes.
@@ -56,6 +58,10 @@ func (r Refusal) String() string {
 func (p Policy) Check(s Set) []Refusal {
 	var out []Refusal
 	for _, f := range s.Files {
+		if err := workspace.CheckPath(f.Path); err != nil {
+			out = append(out, Refusal{f.Path, RulePath, err.Error()})
+			continue
+		}
 		if !under(f.Path, p.Dirs) {
 			out = append(out, Refusal{f.Path, RulePath, fmt.Sprintf("only files under %s may change", strings.Join(p.Dirs, ", "))})
 			continue

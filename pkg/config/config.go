@@ -3,6 +3,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -42,6 +43,9 @@ type LLM struct {
 	Budget    Budgets             `yaml:"budget" json:"budget"`
 	Prices    map[string]Price    `yaml:"prices" json:"prices"` // by model name
 	Retry     Retry               `yaml:"retry" json:"retry"`
+	// MaxAnswerBytes caps one answer: a longer one is refused unread, like
+	// an answer that does not parse, and a re-ask quotes only its start.
+	MaxAnswerBytes int `yaml:"max_answer_bytes" json:"max_answer_bytes"`
 }
 
 // Provider is one model server.
@@ -190,10 +194,11 @@ func Default() Config {
 		Version: 1,
 		Service: spec.Service{Dir: "service", TestsDir: "tests", Port: 8080},
 		LLM: LLM{
-			Mode:     "record",
-			CacheDir: "artifacts/llm-cache",
-			Timeout:  2 * time.Minute,
-			Retry:    Retry{Attempts: 4, BaseDelay: 500 * time.Millisecond, MaxDelay: 20 * time.Second},
+			Mode:           "record",
+			CacheDir:       "artifacts/llm-cache",
+			MaxAnswerBytes: 1 << 20,
+			Timeout:        2 * time.Minute,
+			Retry:          Retry{Attempts: 4, BaseDelay: 500 * time.Millisecond, MaxDelay: 20 * time.Second},
 			Budget: Budgets{
 				Run:   Budget{Calls: 60, Tokens: 600_000, CostUSD: 5, Wall: 30 * time.Minute},
 				Phase: Budget{Calls: 25, Tokens: 250_000, CostUSD: 2, Wall: 15 * time.Minute},
@@ -240,11 +245,58 @@ func (c *Config) Validate() error {
 			return &KeyError{Key: "llm.roles." + name + ".model", Msg: "required"}
 		}
 	}
-	if c.Run.Timeout < 0 {
-		return &KeyError{Key: "run.timeout", Msg: "must not be negative"}
+	if err := c.checkLimits(); err != nil {
+		return err
 	}
 	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
 		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}
+	}
+	return nil
+}
+
+// KnownRoles are the role names llm.roles may configure.
+var KnownRoles = []string{RoleCodegen, RoleTestgen, RoleFixer, RoleTriage, "review"}
+
+// checkLimits refuses negative durations, counts and budgets (a negative
+// timeout would switch the limit off) and role names no phase asks for (a
+// misspelt role leaves the real one unset).
+func (c *Config) checkLimits() error {
+	durations := []struct {
+		key string
+		v   time.Duration
+	}{
+		{"run.timeout", c.Run.Timeout}, {"llm.timeout", c.LLM.Timeout},
+		{"llm.retry.base_delay", c.LLM.Retry.BaseDelay}, {"llm.retry.max_delay", c.LLM.Retry.MaxDelay},
+		{"llm.budget.run.wall", c.LLM.Budget.Run.Wall}, {"llm.budget.phase.wall", c.LLM.Budget.Phase.Wall},
+		{"phases.deploy.health_timeout", c.Phases.Deploy.HealthTimeout},
+	}
+	for _, d := range durations {
+		if d.v < 0 {
+			return &KeyError{Key: d.key, Msg: fmt.Sprintf("%s is negative; use a positive duration (0 where the key allows it means no limit)", d.v)}
+		}
+	}
+	numbers := []struct {
+		key string
+		v   float64
+	}{
+		{"llm.retry.attempts", float64(c.LLM.Retry.Attempts)}, {"llm.max_answer_bytes", float64(c.LLM.MaxAnswerBytes)},
+		{"llm.budget.run.calls", float64(c.LLM.Budget.Run.Calls)}, {"llm.budget.run.tokens", float64(c.LLM.Budget.Run.Tokens)}, {"llm.budget.run.cost_usd", c.LLM.Budget.Run.CostUSD},
+		{"llm.budget.phase.calls", float64(c.LLM.Budget.Phase.Calls)}, {"llm.budget.phase.tokens", float64(c.LLM.Budget.Phase.Tokens)}, {"llm.budget.phase.cost_usd", c.LLM.Budget.Phase.CostUSD},
+	}
+	for _, n := range numbers {
+		if n.v < 0 {
+			return &KeyError{Key: n.key, Msg: fmt.Sprintf("%v is negative; use 0 or more (0 means no limit)", n.v)}
+		}
+	}
+	for _, name := range sortedKeys(c.LLM.Prices) {
+		if p := c.LLM.Prices[name]; p.PromptPerMTok < 0 || p.CompletionPerMTok < 0 {
+			return &KeyError{Key: "llm.prices." + name, Msg: "a price is negative"}
+		}
+	}
+	for _, name := range sortedKeys(c.LLM.Roles) {
+		if !slices.Contains(KnownRoles, name) {
+			return &KeyError{Key: "llm.roles." + name, Msg: fmt.Sprintf("%q is not a role; the roles are %s", name, strings.Join(KnownRoles, ", "))}
+		}
 	}
 	return nil
 }

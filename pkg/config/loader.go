@@ -123,6 +123,9 @@ func (l *Loader) Load(path string) (*Config, error) {
 	// responses are data whose keys must survive as written.
 	cfg.Service.Endpoints = strict.Service.Endpoints
 	cfg.Service.Env = strict.Service.Env
+	// Model names hold dots (qwen2.5-coder:7b, gpt-4.1), which viper reads
+	// as key separators: take the prices as the file wrote them.
+	cfg.LLM.Prices = strict.LLM.Prices
 	if err := l.check(&cfg); err != nil {
 		var ke *KeyError
 		if errors.As(err, &ke) && ke.File == "" {
@@ -144,7 +147,10 @@ func decodeStrict(raw []byte, into *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	err := dec.Decode(into)
-	if err == nil || errors.Is(err, io.EOF) {
+	if err == nil {
+		return secondDocument(dec)
+	}
+	if errors.Is(err, io.EOF) {
 		return nil
 	}
 	msg := err.Error()
@@ -169,6 +175,21 @@ func decodeStrict(raw []byte, into *Config) error {
 		}
 	}
 	return &KeyError{Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// secondDocument refuses a file that goes on after its first document:
+// viper reads only the first, so the rest would be silently ignored.
+func secondDocument(dec *yaml.Decoder) error {
+	var n yaml.Node
+	err := dec.Decode(&n)
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	line := 0
+	if err == nil {
+		line = n.Line
+	}
+	return &KeyError{Line: line, Msg: "a second YAML document: the config file holds one YAML document; remove the `---` and what follows, or merge it into the first"}
 }
 
 func goTypeWord(t string) string {

@@ -154,54 +154,54 @@ func (e *BuildError) Error() string {
 	return e.Err
 }
 
+// buildGrace bounds how long an interrupted build is let run on so that
+// what it made can be found and removed.
+const buildGrace = 2 * time.Minute
+
 // Build builds an image from ctxTar, streaming the daemon's output to log,
 // and returns its id. A failing step is an image_build_failed failure.
+//
+// The daemon commits an untagged, unlabelled image after every step, and
+// cancelling the request mid-build leaves the ones the client had not yet
+// heard of behind, where `down` (which finds images by label) cannot see
+// them. So the request runs on a context of its own: when ctx ends, the
+// build is let finish or fail (for at most buildGrace), every image it
+// reported is removed, and ctx's error is returned.
 func (e *Engine) Build(ctx context.Context, ctxTar io.Reader, dockerfile string, tags []string, labels map[string]string, log io.Writer) (string, error) {
-	res, err := e.C.ImageBuild(ctx, ctxTar, client.ImageBuildOptions{Tags: tags, Dockerfile: dockerfile, Labels: labels, Remove: true, ForceRemove: true,
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stopGrace := context.AfterFunc(ctx, func() {
+		fmt.Fprintf(log, "interrupted: letting the build end (at most %s) to remove what it made\n", buildGrace)
+		time.AfterFunc(buildGrace, cancel)
+	})
+	defer stopGrace()
+	res, err := e.C.ImageBuild(bctx, ctxTar, client.ImageBuildOptions{Tags: tags, Dockerfile: dockerfile, Labels: labels, Remove: true, ForceRemove: true,
 		// No layer cache: a concurrent run removing its image (and its parent
 		// layers) must not pull a cached layer from under this build.
 		NoCache: true})
 	if err != nil {
+		if ctx.Err() != nil {
+			return "", context.Cause(ctx)
+		}
 		return "", failure.Wrap(failure.ImageBuildFailed, err, "start the image build")
 	}
 	defer res.Body.Close()
-	var out strings.Builder
-	var step, id string
-	var layers []string // intermediate images: unlabelled, so removed here when the build fails
+	var made []string // every image of this build, intermediate ones first
 	built := false
 	defer func() {
-		for i := len(layers) - 1; i >= 0 && !built; i-- {
-			_, _ = e.C.ImageRemove(context.WithoutCancel(ctx), layers[i], client.ImageRemoveOptions{PruneChildren: true})
+		if !built {
+			e.removeBuilt(context.WithoutCancel(ctx), made)
 		}
 	}()
-	dec := json.NewDecoder(res.Body)
-	for {
-		var m jsonstream.Message
-		if err := dec.Decode(&m); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return "", failure.Wrap(failure.ImageBuildFailed, err, "read the build output")
+	id, err := e.readBuild(res.Body, log, &made)
+	if ctx.Err() != nil {
+		if id != "" {
+			made = append(made, id)
 		}
-		if m.Stream != "" {
-			out.WriteString(m.Stream)
-			_, _ = io.WriteString(log, m.Stream)
-			if s := strings.TrimSpace(m.Stream); strings.HasPrefix(s, "Step ") {
-				step = s
-			} else if l, ok := strings.CutPrefix(s, "---> "); ok && layerRe.MatchString(l) {
-				layers = append(layers, l)
-			}
-		}
-		if m.Aux != nil {
-			var aux struct{ ID string }
-			if json.Unmarshal(*m.Aux, &aux) == nil && aux.ID != "" {
-				id = aux.ID
-			}
-		}
-		if m.Error != nil {
-			fmt.Fprintf(log, "ERROR: %s\n", m.Error.Message)
-			be := &BuildError{Step: step, Output: out.String(), Err: m.Error.Message}
-			return "", &failure.Error{Class: failure.ImageBuildFailed, Message: "the image build failed at " + be.Error(), Err: be}
-		}
+		return "", context.Cause(ctx)
+	}
+	if err != nil {
+		return "", err
 	}
 	built = true
 	if id == "" && len(tags) > 0 {
@@ -210,6 +210,53 @@ func (e *Engine) Build(ctx context.Context, ctxTar io.Reader, dockerfile string,
 		}
 	}
 	return id, nil
+}
+
+// readBuild follows the build's output to its end, adding each image it
+// reports to made, and returns the built image's id.
+func (e *Engine) readBuild(body io.Reader, log io.Writer, made *[]string) (string, error) {
+	var out strings.Builder
+	var step, id string
+	dec := json.NewDecoder(body)
+	for {
+		var m jsonstream.Message
+		if err := dec.Decode(&m); errors.Is(err, io.EOF) {
+			return id, nil
+		} else if err != nil {
+			return id, failure.Wrap(failure.ImageBuildFailed, err, "read the build output")
+		}
+		if m.Stream != "" {
+			out.WriteString(m.Stream)
+			_, _ = io.WriteString(log, m.Stream)
+			if s := strings.TrimSpace(m.Stream); strings.HasPrefix(s, "Step ") {
+				step = s
+			} else if l, ok := strings.CutPrefix(s, "---> "); ok && layerRe.MatchString(l) {
+				*made = append(*made, l)
+			} else if l, ok := strings.CutPrefix(s, "Successfully built "); ok && layerRe.MatchString(l) {
+				*made = append(*made, l)
+			}
+		}
+		if m.Aux != nil {
+			var aux struct{ ID string }
+			if json.Unmarshal(*m.Aux, &aux) == nil && aux.ID != "" {
+				id = aux.ID
+				*made = append(*made, aux.ID)
+			}
+		}
+		if m.Error != nil {
+			fmt.Fprintf(log, "ERROR: %s\n", m.Error.Message)
+			be := &BuildError{Step: step, Output: out.String(), Err: m.Error.Message}
+			return id, &failure.Error{Class: failure.ImageBuildFailed, Message: "the image build failed at " + be.Error(), Err: be}
+		}
+	}
+}
+
+// removeBuilt removes the images of a build that did not complete, last
+// first, the tagged final image with its tags.
+func (e *Engine) removeBuilt(ctx context.Context, made []string) {
+	for i := len(made) - 1; i >= 0; i-- {
+		_, _ = e.C.ImageRemove(ctx, made[i], client.ImageRemoveOptions{Force: true, PruneChildren: true})
+	}
 }
 
 var layerRe = regexp.MustCompile(`^[0-9a-f]{12}$`)

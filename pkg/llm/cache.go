@@ -16,6 +16,7 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 )
 
 // Cache modes.
@@ -86,7 +87,13 @@ type Stored struct {
 
 // Store is a directory of entries: <dir>/<prompt>/<key>.json, so entries of
 // one prompt sit together for review and for finding the nearest one.
-type Store struct{ Dir string }
+// Red, when set, removes secrets from an answer before it is stored: the
+// request is redacted before it leaves, but a model may echo a secret it
+// was never sent (a value from its training, or one planted in a file).
+type Store struct {
+	Dir string
+	Red *redact.Redactor
+}
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
@@ -154,6 +161,9 @@ func readAnswer(r io.Reader) (*Entry, error) {
 
 // Put stores an entry atomically.
 func (s Store) Put(req Request, resp Stored, prov Provenance) error {
+	if s.Red != nil {
+		resp.Content = s.Red.String(resp.Content)
+	}
 	e := Entry{Key: Key(req), Request: canonical(req), Response: resp, Provenance: prov}
 	b, err := artifact.MarshalJSON(e)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -55,6 +56,7 @@ type Exchange struct {
 	Files      []string    `json:"files"` // prompt, response, parsed: relative to the run directory
 
 	base string // llm/NN-<prompt>, inside the phase's folder
+	werr error  // the first of its files that could not be written
 }
 
 // RoleInfo is what a role asks of which model.
@@ -65,6 +67,8 @@ type RoleInfo struct {
 	Temperature *float64
 	Seed        *int
 	MaxTokens   int
+	// MaxAnswerBytes caps an answer (llm.max_answer_bytes); 0: no cap.
+	MaxAnswerBytes int
 }
 
 // Resolver gives the client chain of a role, charging the phase's meter.
@@ -133,6 +137,9 @@ func (s *Session) ask(ctx context.Context, a Ask, into any) (Exchange, error) {
 	for attempt := 0; attempt < 2; attempt++ {
 		resp, err := client.Complete(ctx, req)
 		ex := s.keep(a, req, rc, resp, err, attempt == 1)
+		if ex.werr != nil {
+			return *ex, evidenceError(ex)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return *ex, ctx.Err()
@@ -147,26 +154,62 @@ func (s *Session) ask(ctx context.Context, a Ask, into any) (Exchange, error) {
 			}
 			return *ex, &failure.Error{Class: failure.LLMError, Message: msg, Err: err, Where: ex.ResponseFile()}
 		}
-		perr := decode(resp.Content, a.Schema, into)
+		perr := checkSize(resp.Content, rc.MaxAnswerBytes)
 		if perr == nil {
-			if _, err := s.Art.WriteJSON(ex.base+".parsed.json", into); err == nil {
+			perr = decode(resp.Content, a.Schema, into)
+		}
+		if perr == nil {
+			if _, err := s.Art.WriteJSON(ex.base+".parsed.json", into); err != nil {
+				ex.werr = err
+			} else {
 				ex.Files = append(ex.Files, s.Art.Rel(ex.base+".parsed.json"))
 			}
 			s.writeMeta(ex)
+			if ex.werr != nil {
+				return *ex, evidenceError(ex)
+			}
 			return *ex, nil
 		}
 		ex.ParseError = perr.Error()
-		s.writeMeta(ex)
+		if s.writeMeta(ex); ex.werr != nil {
+			return *ex, evidenceError(ex)
+		}
 		if attempt == 1 {
 			return *ex, &failure.Error{Class: failure.LLMError, Where: ex.ResponseFile(),
 				Message: fmt.Sprintf("role %s answered %s twice with something that is not the expected JSON (%v); both answers are kept (%s)", a.Role, a.Prompt.Name, perr, first)}
 		}
 		first = ex.Files[1]
 		req.Messages = append(req.Messages,
-			Message{Role: "assistant", Content: resp.Content},
+			Message{Role: "assistant", Content: quote(resp.Content)},
 			Message{Role: "user", Content: fmt.Sprintf("Your answer could not be used: %v. Answer again with only the JSON object that matches the schema, with no prose and no code fence.", perr)})
 	}
 	return Exchange{}, nil // unreachable
+}
+
+// ReaskQuoteBytes bounds how much of an unusable answer a re-ask sends
+// back: enough for the model to see its mistake, never a whole runaway
+// answer.
+const ReaskQuoteBytes = 16 << 10
+
+// checkSize refuses an answer over the cap before it is parsed.
+func checkSize(content string, limit int) error {
+	if limit > 0 && len(content) > limit {
+		return fmt.Errorf("the answer is %d bytes, more than llm.max_answer_bytes (%d); answer with less", len(content), limit)
+	}
+	return nil
+}
+
+// quote is an answer as a re-ask shows it: whole when short, else its
+// start and a note of what was cut.
+func quote(content string) string {
+	if len(content) <= ReaskQuoteBytes {
+		return content
+	}
+	cut := ReaskQuoteBytes
+	for cut > 0 && !utf8.RuneStart(content[cut]) {
+		cut--
+	}
+	return content[:cut] + fmt.Sprintf("\n[... %d more bytes of this answer not shown]", len(content)-cut)
 }
 
 // decode extracts the JSON and fits it to the schema; a cut-off answer's
@@ -250,8 +293,12 @@ func (s *Session) keep(a Ask, req Request, rc RoleInfo, resp Response, err error
 	if err != nil {
 		ex.Error = err.Error()
 	}
-	_, _ = s.Art.Write(base+".prompt.md", []byte(pb.String()))
-	_, _ = s.Art.Write(base+".response.txt", []byte(resp.Content))
+	if _, err := s.Art.Write(base+".prompt.md", []byte(pb.String())); err != nil {
+		ex.werr = err
+	}
+	if _, err := s.Art.Write(base+".response.txt", []byte(resp.Content)); err != nil && ex.werr == nil {
+		ex.werr = err
+	}
 	ex.Files = []string{s.Art.Rel(base + ".prompt.md"), s.Art.Rel(base + ".response.txt")}
 	s.writeMeta(ex)
 	if s.OnExchange != nil {
@@ -261,7 +308,16 @@ func (s *Session) keep(a Ask, req Request, rc RoleInfo, resp Response, err error
 }
 
 func (s *Session) writeMeta(ex *Exchange) {
-	_, _ = s.Art.WriteJSON(ex.base+".meta.json", ex)
+	if _, err := s.Art.WriteJSON(ex.base+".meta.json", ex); err != nil && ex.werr == nil {
+		ex.werr = err
+	}
+}
+
+// evidenceError is an exchange whose files could not be kept: its answer
+// is not used, since nothing would show where it came from.
+func evidenceError(ex *Exchange) error {
+	return &failure.Error{Class: failure.InternalError, Err: ex.werr,
+		Message: fmt.Sprintf("the evidence of exchange %d (%s) could not be written: %v; free space under the artifacts directory and run again", ex.N, ex.Prompt, ex.werr)}
 }
 
 // Usage is the phase's spend.

@@ -51,7 +51,7 @@ func Finish(ctx context.Context, s *State, runCtx context.Context, now func() ti
 	if err := appendToolLog(s.Run.Root, s, self, s.Tools()); err != nil {
 		_ = s.Run.Event("", "", "warning", map[string]any{"message": err.Error()})
 	}
-	_ = s.Run.Event("", "", "run.end", map[string]any{"status": string(status), "exit_code": sum.ExitCode})
+	_ = s.Run.Event("", "", "run.end", runEnd(sum))
 	closeErr := s.Run.Close()
 	sum.AuditHead = s.Run.Head()
 	p, err := summary.Write(s.Run.Root, sum)

@@ -4,7 +4,9 @@
 package redact
 
 import (
+	"encoding/json"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -32,6 +34,7 @@ var patterns = []struct {
 // Redactor replaces secrets in text. The zero value redacts by shape only.
 type Redactor struct {
 	values []string // longest first, so a secret containing another is removed whole
+	raw    []string // the values as given
 	repl   *strings.Replacer
 }
 
@@ -45,8 +48,13 @@ func New(values ...string) *Redactor {
 		if len(v) < minSecretLen || seen[v] {
 			continue
 		}
-		seen[v] = true
-		r.values = append(r.values, v)
+		r.raw = append(r.raw, v)
+		for _, form := range Forms(v) {
+			if !seen[form] {
+				seen[form] = true
+				r.values = append(r.values, form)
+			}
+		}
 	}
 	sort.Slice(r.values, func(i, j int) bool { return len(r.values[i]) > len(r.values[j]) })
 	if len(r.values) > 0 {
@@ -57,6 +65,37 @@ func New(values ...string) *Redactor {
 		r.repl = strings.NewReplacer(pairs...)
 	}
 	return r
+}
+
+// Forms are the ways a secret value appears in what a run writes: as is,
+// and escaped inside a JSON string (run.json, a phase's input, a model's
+// answer quoting it), with and without HTML escaping. A value with a
+// quote, a backslash or a control character differs in each.
+func Forms(v string) []string {
+	out := []string{v}
+	for _, html := range []bool{false, true} {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		if enc.Encode(v) != nil {
+			continue
+		}
+		e := strings.TrimSuffix(b.String(), "\n")
+		e = e[1 : len(e)-1]
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+		// A JSON string inside a JSON string (a model answer stored in a
+		// cache entry or an exchange's record) escapes it twice.
+		b.Reset()
+		if enc.Encode(e) == nil {
+			e2 := strings.TrimSuffix(b.String(), "\n")
+			if e2 = e2[1 : len(e2)-1]; !slices.Contains(out, e2) {
+				out = append(out, e2)
+			}
+		}
+	}
+	return out
 }
 
 // FromEnv collects the values of the named environment variables, plus those

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/diff"
@@ -246,6 +247,12 @@ func CheckPath(p string) error {
 	switch {
 	case p == "":
 		return fmt.Errorf("empty path")
+	case strings.IndexFunc(p, unicode.IsControl) >= 0:
+		return fmt.Errorf("path %q holds a control character (a NUL byte, a newline): no file may be named so", p)
+	case len(p) > MaxPathBytes:
+		return fmt.Errorf("path of %d bytes: at most %d", len(p), MaxPathBytes)
+	case longestName(p) > MaxNameBytes:
+		return fmt.Errorf("path %q has a name of %d bytes: file systems allow at most %d", p, longestName(p), MaxNameBytes)
 	case strings.Contains(p, `\`):
 		return fmt.Errorf("path %q uses backslashes; use forward slashes", p)
 	case path.IsAbs(p) || filepath.IsAbs(p):
@@ -256,6 +263,22 @@ func CheckPath(p string) error {
 		return fmt.Errorf("path %q is orchestrate's own bookkeeping", p)
 	}
 	return nil
+}
+
+// Limits on a path a model may name: a file name longer than most file
+// systems allow fails the write late and as an unknown error, so it is
+// refused up front like any other bad path.
+const (
+	MaxNameBytes = 255
+	MaxPathBytes = 1024
+)
+
+func longestName(p string) int {
+	n := 0
+	for _, part := range strings.Split(p, "/") {
+		n = max(n, len(part))
+	}
+	return n
 }
 
 type entry struct{ sum, phase string }

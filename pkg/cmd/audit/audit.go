@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
@@ -20,6 +21,7 @@ type Options struct {
 	F         *cmdutil.Factory
 	Artifacts string
 	RunID     string
+	Head      string // a head kept outside the run
 }
 
 // NewCmdAudit verifies a run's audit log.
@@ -28,11 +30,27 @@ func NewCmdAudit(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 	cmd := &cobra.Command{
 		Use:   "audit <run-id>",
 		Short: "Verify a run's audit log and the files it records",
-		Long: `Verify artifacts/<run-id>/events.jsonl: the hash chain is unbroken, its head
-matches the audit_head in the run's summary, and every file an event names
-still has the recorded SHA-256. Exits 1 naming the first bad record.`,
-		Example: "  $ orchestrate audit 20261120T224100Z-1a2b3c",
-		Args:    cmdutil.ExactArgs(1),
+		Long: heredoc.Doc(`
+			Verify the run directory <artifacts>/<run-id> (the one this command
+			finds, never a path written in the summary): the hash chain of
+			events.jsonl is unbroken; the run ended (a run.end record); every
+			file a record names still has the recorded SHA-256 and no other file
+			is there; the summary's audit_head is the log's head, and its status,
+			exit code, test counts and content are those the run.end record
+			binds. Exits 1 naming the first problem.
+
+			The log and the summary sit beside each other: someone who can
+			rewrite both can recompute the whole chain. Keep the head outside
+			the run to catch that: the run prints it at the end (keep it in the
+			CI log) and --head checks it; or set ORCHESTRATE_AUDIT_KEY for the
+			run, which signs the head (events.jsonl.hmac), and for the audit,
+			which checks the signature.
+		`),
+		Example: heredoc.Doc(`
+			$ orchestrate audit 20261120T224100Z-1a2b3c
+			$ orchestrate audit 20261120T224100Z-1a2b3c --head 3f5a9c0e1b2d
+		`),
+		Args: cmdutil.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RunID = args[0]
 			if runF != nil {
@@ -42,6 +60,7 @@ still has the recorded SHA-256. Exits 1 naming the first bad record.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Artifacts, "artifacts", "artifacts", "artifacts `DIR`")
+	cmd.Flags().StringVar(&opts.Head, "head", "", "the log's head `HASH` (at least 12 hex digits) as kept outside the run")
 	return cmd
 }
 
@@ -51,27 +70,41 @@ func Audit(opts *Options) error {
 	if err := artifact.ValidRunID(opts.RunID); err != nil {
 		return cmdutil.FlagErrorf(err)
 	}
-	runDir := filepath.Join(opts.Artifacts, opts.RunID)
-	head := ""
+	runDir, err := filepath.Abs(filepath.Join(opts.Artifacts, opts.RunID))
+	if err != nil {
+		return cmdutil.FlagErrorf(err)
+	}
+	fmt.Fprintf(ios.ErrOut, "verifying run directory %s\n", runDir)
+	a := auditlog.Anchor{RunID: opts.RunID, Head: opts.Head}
+	if k := opts.F.Getenv(auditlog.KeyEnv); k != "" {
+		a.Key = []byte(k)
+	}
 	if e, err := summary.Find(opts.Artifacts, opts.RunID); err == nil {
-		head = e.Summary.AuditHead
-		if e.Summary.ArtifactsDir != "" {
-			if _, err := os.Stat(e.Summary.ArtifactsDir); err == nil {
-				runDir = e.Summary.ArtifactsDir
-			}
+		if a.Summary, err = os.ReadFile(e.Path); err != nil {
+			return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("audit: %w", err)}
+		}
+		if d := e.Summary.ArtifactsDir; d != "" && filepath.Clean(d) != runDir {
+			fmt.Fprintf(ios.ErrOut, "note: the summary names %s as the run directory; it is not what is verified\n", d)
 		}
 	} else {
-		fmt.Fprintf(ios.ErrOut, "warning: %v; checking the chain without a head to compare\n", err)
+		fmt.Fprintf(ios.ErrOut, "warning: %v; checking the log without a summary to compare\n", err)
 	}
-	f, err := os.Open(filepath.Join(runDir, artifact.EventsFile))
-	if err != nil {
-		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("audit: %w", err)}
-	}
-	defer f.Close()
-	res, err := auditlog.Verify(f, runDir, head)
+	res, warns, err := auditlog.VerifyRun(runDir, a)
 	if err != nil {
 		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("audit FAILED for run %s: %w", opts.RunID, err)}
 	}
-	fmt.Fprintf(ios.Out, "audit OK: run %s, %d records, %d files verified, head %s\n", opts.RunID, res.Records, res.Files, res.Head)
+	for _, w := range warns {
+		fmt.Fprintf(ios.ErrOut, "warning: %s\n", w)
+	}
+	anchored := "no anchor outside the run (see --head, " + auditlog.KeyEnv + ")"
+	switch {
+	case a.Key != nil && opts.Head != "":
+		anchored = "signed head and --head verified"
+	case a.Key != nil:
+		anchored = "signed head verified"
+	case opts.Head != "":
+		anchored = "--head verified"
+	}
+	fmt.Fprintf(ios.Out, "audit OK: run %s, %d records, %d files verified, head %s; %s\n", opts.RunID, res.Records, res.Files, res.Head, anchored)
 	return nil
 }

@@ -49,11 +49,12 @@ func Print(opts *Options) error {
 	if err != nil {
 		return &cmdutil.ExitError{Code: summary.ExitUsage, Err: err}
 	}
-	b, err := yaml.Marshal(cfg)
+	public, creds := cfg.Public()
+	b, err := yaml.Marshal(public)
 	if err != nil {
 		return fmt.Errorf("config: encode: %w", err)
 	}
-	red := redact.FromEnv(opts.F.Environ(), cfg.Secrets.Env...)
+	red := redact.FromEnv(opts.F.Environ(), cfg.Secrets.Env...).With(creds...)
 	_, err = fmt.Fprint(opts.F.IOStreams.Out, red.String(string(b)))
 	return err
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+	"github.com/orchestrate-dev/orchestrate/pkg/audit"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
@@ -31,6 +32,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 	"github.com/orchestrate-dev/orchestrate/pkg/ui"
+	"github.com/orchestrate-dev/orchestrate/pkg/workspace"
 )
 
 // Options are the flags and dependencies of `orchestrate run`.
@@ -95,7 +97,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	opts.flags = addFlags(cmd.Flags(), opts)
 	// A flag that does not parse still ends like any run: with a summary.
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return early(opts, f.Now(), defaultArtifacts(opts), failure.ConfigError, cmdutil.FlagErrorf(err))
+		return early(opts, cmdutil.FlagErrorf(err))
 	})
 	return cmd
 }
@@ -130,32 +132,50 @@ func addFlags(fl *pflag.FlagSet, opts *Options) map[string]*pflag.Flag {
 // Run runs the pipeline and returns an error carrying the exit code.
 func Run(ctx context.Context, opts *Options) error {
 	started := opts.F.Now()
+	if opts.RunID != "" {
+		if err := artifact.ValidRunID(opts.RunID); err != nil {
+			return early(opts, cmdutil.FlagErrorf(fmt.Errorf("--run-id: %w", err)))
+		}
+	}
 	p, err := resolvePaths(opts)
 	if err != nil {
-		return early(opts, started, p.artifacts, failure.ConfigError, err)
+		return early(opts, err)
 	}
 	phases := pipeline.Phases()
 	sel := pipeline.Selection{Only: opts.Only, Skip: opts.Skip, From: opts.From}
 	if err := sel.Check(phases); err != nil {
-		return early(opts, started, p.artifacts, failure.ConfigError, cmdutil.FlagErrorf(err))
+		return early(opts, cmdutil.FlagErrorf(err))
 	}
 	cfg, err := loadConfig(opts, p.config)
 	if err != nil {
-		return early(opts, started, p.artifacts, failure.ConfigError, err)
+		return early(opts, err)
 	}
 	if cfg.Phases.Test.Inject == "list" {
 		return listFaults(opts.F.IOStreams.Out, p.workdir, cfg.Service.Dir)
 	}
 	if err := checkInject(cfg.Phases.Test.Inject); err != nil {
-		return early(opts, started, p.artifacts, failure.ConfigError, err)
+		return early(opts, err)
 	}
-	st, err := newState(opts, cfg, p, started)
+	runID := opts.RunID
+	if runID == "" {
+		runID = artifact.NewRunID(started)
+	}
+	// One run per workdir: a second would change the files the first is
+	// testing. Taken before the run directory, so a refused run writes
+	// nothing.
+	lock, err := workspace.Acquire(p.workdir, runID)
 	if err != nil {
-		return early(opts, started, p.artifacts, failure.ConfigError, err)
+		return early(opts, err)
+	}
+	defer lock.Release()
+	st, err := newState(opts, cfg, p, runID, started)
+	if err != nil {
+		return early(opts, err)
 	}
 	if _, err := st.Run.WriteJSON("", "", artifact.RunFile, runJSON(ctx, opts, cfg, st, p.config)); err != nil {
-		_ = st.Run.Close()
-		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("write run.json: %w", err)}
+		// The run's evidence error (st.Run.Err): execute stops at once and
+		// still ends the run with a summary.
+		fmt.Fprintf(opts.F.IOStreams.ErrOut, "orchestrate: %v: stopping the run, its evidence would be incomplete\n", err)
 	}
 	return execute(ctx, opts, phases, sel, st)
 }
@@ -216,13 +236,10 @@ func checkInject(in string) error {
 }
 
 // newState creates the run directory and the state the phases share.
-func newState(opts *Options, cfg *config.Config, p paths, started time.Time) (*pipeline.State, error) {
+func newState(opts *Options, cfg *config.Config, p paths, runID string, started time.Time) (*pipeline.State, error) {
 	f := opts.F
-	runID := opts.RunID
-	if runID == "" {
-		runID = artifact.NewRunID(started)
-	}
-	red := redact.FromEnv(f.Environ(), cfg.Secrets.Env...)
+	_, creds := cfg.Public()
+	red := redact.FromEnv(f.Environ(), append([]string{audit.KeyEnv}, cfg.Secrets.Env...)...).With(creds...)
 	run, err := artifact.Create(p.artifacts, runID, artifact.NewTraceID(), red, f.Now)
 	if err != nil {
 		return nil, err
@@ -237,10 +254,25 @@ func execute(ctx context.Context, opts *Options, phases []pipeline.Phase, sel pi
 	f := opts.F
 	progress := ui.New(f.IOStreams, f.Now)
 	progress.Info("run %s: artifacts in %s", st.Run.ID, st.Run.Dir)
-	runCtx, cancel := pipeline.RunContext(ctx, st.Config.Run.Timeout)
+	// Evidence that cannot be written stops the run at once: what follows
+	// could not be audited.
+	evCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	st.Run.OnFail(func(err error) {
+		fmt.Fprintf(f.IOStreams.ErrOut, "orchestrate: %v: stopping the run, its evidence would be incomplete\n", err)
+		stop(err)
+	})
+	if err := st.Run.Err(); err != nil {
+		stop(err)
+	}
+	runCtx, cancel := pipeline.RunContext(evCtx, st.Config.Run.Timeout)
 	defer cancel()
 	r := &pipeline.Runner{Phases: phases, Select: sel, Observer: progress, Now: f.Now}
 	r.Run(runCtx, st)
+	if err := st.Run.Err(); err != nil {
+		st.AddFailure(summary.Failure{Phase: "run", Class: string(failure.InternalError),
+			Message: fmt.Sprintf("%v: the run stopped there; free space under %s (or choose another --artifacts) and run again", err, st.Run.Root)}, false)
+	}
 
 	// Finish with a context of its own: the run's may be cancelled, and
 	// cleanup and the summary must still happen.
@@ -250,7 +282,26 @@ func execute(ctx context.Context, opts *Options, phases []pipeline.Phase, sel pi
 		fmt.Fprintf(f.IOStreams.ErrOut, "orchestrate: could not write the summary: %v\n", ferr)
 		return &cmdutil.ExitError{Code: summary.ExitFailed}
 	}
+	if err := anchor(opts, st.Run, out.Summary.AuditHead); err != nil && ferr == nil {
+		ferr = err
+	}
 	return finish(opts, out, ferr)
+}
+
+// anchor prints the audit log's head, to be kept outside the run (a CI
+// log), and signs it when ORCHESTRATE_AUDIT_KEY is set: an anchor beside
+// the log proves nothing against someone who can rewrite both.
+func anchor(opts *Options, run *artifact.Run, head string) error {
+	f := opts.F
+	fmt.Fprintf(f.IOStreams.ErrOut, "orchestrate: audit head %s (keep it outside the run; `orchestrate audit %s --head %s` checks it)\n", head, run.ID, head)
+	key := f.Getenv(audit.KeyEnv)
+	if key == "" {
+		return nil
+	}
+	if err := artifact.WriteAtomic(filepath.Join(run.Dir, audit.SigFile), []byte(audit.Sign([]byte(key), run.ID, head)), 0o644); err != nil {
+		return fmt.Errorf("sign the audit head: %w", err)
+	}
+	return nil
 }
 
 func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
@@ -281,20 +332,6 @@ func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
 		return nil
 	}
 	return &cmdutil.ExitError{Code: s.ExitCode}
-}
-
-func defaultArtifacts(opts *Options) string {
-	if opts.Artifacts != "" {
-		return opts.Artifacts
-	}
-	dir := opts.Dir
-	if dir == "" {
-		dir = filepath.Dir(opts.ConfigFile)
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return ""
-	}
-	return filepath.Join(dir, "artifacts")
 }
 
 func checkWorkdir(dir string) error {
@@ -328,6 +365,7 @@ func runJSON(ctx context.Context, opts *Options, cfg *config.Config, st *pipelin
 			}
 		}
 	}
+	public, _ := cfg.Public()
 	models := map[string]string{}
 	for role, r := range cfg.LLM.Roles {
 		models[role] = r.Provider + "/" + r.Model
@@ -336,68 +374,22 @@ func runJSON(ctx context.Context, opts *Options, cfg *config.Config, st *pipelin
 		"run_id": st.Run.ID, "trace_id": st.Run.TraceID, "started_at": st.StartedAt.UTC(),
 		"config_file": cfgPath, "workdir": st.Workdir, "offline": st.Offline,
 		"selection": map[string]any{"only": opts.Only, "skip": opts.Skip, "from": opts.From},
-		"versions":  versions, "models": models, "config": cfg,
+		"versions":  versions, "models": models, "config": public,
 	}
 }
 
 // early ends a run that could not start (bad flags, bad config, an
-// unusable directory) the way every run ends: with a message, the right
-// exit code and, where an artifacts directory can be had, a summary.
-func early(opts *Options, started time.Time, artifacts string, class failure.Class, cause error) error {
+// unusable directory, a bad run id): a message and exit 2, and nothing
+// written: no run directory, no summary. A usage error is the caller's to
+// fix; a run that never began has no evidence to keep.
+func early(opts *Options, cause error) error {
 	ios := opts.F.IOStreams
-	code := summary.ExitUsage
 	fmt.Fprintf(ios.ErrOut, "orchestrate: %v\n", cause)
 	var fe *cmdutil.FlagError
 	if errors.As(cause, &fe) {
 		fmt.Fprintln(ios.ErrOut, "Run 'orchestrate run --help' for usage.")
 	}
-	if artifacts == "" && opts.Artifacts != "" {
-		artifacts = opts.Artifacts
-	}
-	if p, err := WriteRejected(opts.F, artifacts, started, class, cause, code); err != nil {
-		fmt.Fprintf(ios.ErrOut, "orchestrate: no summary written: %v\n", err)
-	} else {
-		fmt.Fprintf(ios.ErrOut, "orchestrate: summary %s\n", p)
-		if opts.JSON {
-			if b, err := os.ReadFile(p); err == nil {
-				_, _ = ios.Out.Write(b)
-			}
-		}
-	}
-	return &cmdutil.ExitError{Code: code}
-}
-
-// WriteRejected records a run that never started: a run directory with its
-// audit log, and a failed summary naming the reason.
-func WriteRejected(f *cmdutil.Factory, artifacts string, started time.Time, class failure.Class, cause error, code int) (string, error) {
-	if artifacts == "" {
-		return "", errors.New("no usable artifacts directory")
-	}
-	if _, err := os.Stat(filepath.Dir(filepath.Clean(artifacts))); err != nil {
-		return "", fmt.Errorf("artifacts directory %s: its parent does not exist", artifacts)
-	}
-	red := redact.FromEnv(f.Environ())
-	run, err := artifact.Create(artifacts, artifact.NewRunID(started), artifact.NewTraceID(), red, f.Now)
-	if err != nil {
-		return "", err
-	}
-	_ = run.Event("", "", "run.rejected", map[string]any{"class": string(class), "reason": cause.Error()})
-	_ = run.Close()
-	now := f.Now()
-	s := &summary.Summary{
-		SchemaVersion: summary.SchemaVersion, RunID: run.ID, Status: summary.Failed, ExitCode: code,
-		StartedAt: started.UTC(), FinishedAt: now.UTC(), TimeTakenSeconds: now.Sub(started).Seconds(),
-		TraceID:   run.TraceID,
-		ToolsUsed: []summary.Tool{{Name: "orchestrate", Version: f.Version, Role: "orchestrator"}},
-		Failures:  []summary.Failure{{Phase: "run", Class: string(class), Message: red.String(cause.Error())}},
-		Recommendations: []string{
-			"Fix the problem named in the failure and run again; `orchestrate run --help` lists the flags and `orchestrate config` prints the effective configuration.",
-			"Check the configuration in CI before the pipeline runs: `orchestrate config` exits 2 on the same errors, in a second.",
-			"Keep orchestrate.yaml under review like code: the README documents every key, and unknown keys are rejected rather than ignored.",
-		},
-		Phases: []summary.Phase{}, ArtifactsDir: run.Dir, AuditHead: run.Head(),
-	}
-	return summary.Write(run.Root, s)
+	return &cmdutil.ExitError{Code: summary.ExitUsage}
 }
 
 func fileExists(p string) bool {

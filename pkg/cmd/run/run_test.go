@@ -2,15 +2,22 @@ package run
 
 import (
 	"encoding/json"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil/cmdtest"
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
+	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+	"github.com/orchestrate-dev/orchestrate/pkg/workspace"
 )
 
 func TestNewCmdRun(t *testing.T) {
@@ -87,8 +94,8 @@ func checkBound(t *testing.T, opts *Options, want map[string]string) {
 	}
 }
 
-// A flag that does not parse ends the run like any other: exit 2, the
-// message and a failed summary where the artifacts would have gone.
+// A flag that does not parse is a usage error: exit 2, the message, and
+// nothing written.
 func TestNewCmdRunFlagErrors(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -104,57 +111,37 @@ func TestNewCmdRunFlagErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			art := filepath.Join(t.TempDir(), "artifacts")
+			dir := t.TempDir()
+			art := filepath.Join(dir, "artifacts")
 			f, stdout, stderr := cmdtest.Factory()
-			got, err := cmdtest.Parse(f, NewCmdRun, append([]string{"--artifacts", art}, tt.args...)...)
+			got, err := cmdtest.Parse(f, NewCmdRun, append([]string{"--config", filepath.Join(dir, "orchestrate.yaml"), "--artifacts", art, "--json"}, tt.args...)...)
 			if cmdutil.ExitCode(err) != summary.ExitUsage || got != nil {
 				t.Fatalf("got %+v, %v (exit %d); want exit 2 without running", got, err, cmdutil.ExitCode(err))
 			}
 			want := "orchestrate: " + tt.wantErr
-			if !strings.HasPrefix(stderr.String(), want) || !strings.Contains(stderr.String(), "\nRun 'orchestrate run --help' for usage.\norchestrate: summary "+art) {
-				t.Errorf("stderr %q, want %q, the pointer to --help and the summary", stderr, want)
+			if !strings.HasPrefix(stderr.String(), want) || !strings.HasSuffix(stderr.String(), "\nRun 'orchestrate run --help' for usage.\n") {
+				t.Errorf("stderr %q, want %q and the pointer to --help", stderr, want)
 			}
-			checkRejected(t, art, tt.wantErr)
+			checkNothingWritten(t, dir)
 			if stdout.Len() > 0 {
-				t.Errorf("stdout %q without --json", stdout)
+				t.Errorf("stdout %q for a usage error", stdout)
 			}
 		})
 	}
 }
 
-// checkRejected checks the one summary in dir: a failed run, exit 2, a
-// config error whose message holds msg.
-func checkRejected(t *testing.T, dir, msg string) *summary.Summary {
+// checkNothingWritten fails when dir holds anything but the config file.
+func checkNothingWritten(t *testing.T, dir string) {
 	t.Helper()
-	paths, _ := filepath.Glob(filepath.Join(dir, "summary-*.json"))
-	if len(paths) != 1 {
-		t.Fatalf("summaries in %s: %v, want one", dir, paths)
-	}
-	s, err := summary.Read(paths[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Status != summary.Failed || s.ExitCode != summary.ExitUsage || len(s.Failures) != 1 ||
-		s.Failures[0].Class != "config_error" || !strings.Contains(s.Failures[0].Message, msg) {
-		t.Errorf("summary %s: status %s, exit %d, failures %+v; want a config error %q", paths[0], s.Status, s.ExitCode, s.Failures, msg)
-	}
-	return s
-}
-
-// Without --artifacts, the summary of a bad flag goes beside the config
-// file when the flags read before it name one; with --json it is also
-// printed.
-func TestNewCmdRunFlagErrorBesideConfig(t *testing.T) {
-	dir := t.TempDir()
-	f, stdout, _ := cmdtest.Factory()
-	_, err := cmdtest.Parse(f, NewCmdRun, "--config", filepath.Join(dir, "orchestrate.yaml"), "--json", "--only")
-	if cmdutil.ExitCode(err) != summary.ExitUsage {
-		t.Fatalf("error %v, want exit 2", err)
-	}
-	s := checkRejected(t, filepath.Join(dir, "artifacts"), "flag needs an argument: --only")
-	var printed summary.Summary
-	if err := json.Unmarshal(stdout.Bytes(), &printed); err != nil || printed.RunID != s.RunID {
-		t.Errorf("--json printed %q (%v), want the summary of run %s", stdout, err, s.RunID)
+	var found []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if p != dir && filepath.Base(p) != "orchestrate.yaml" {
+			found = append(found, p)
+		}
+		return nil
+	})
+	if len(found) > 0 {
+		t.Errorf("a usage error wrote %v", found)
 	}
 }
 
@@ -167,7 +154,7 @@ func TestNewCmdRunArgs(t *testing.T) {
 }
 
 // The phase selection is checked before the config is read: a bad one
-// is a usage error with a summary.
+// is a usage error that writes nothing.
 func TestRunRejectsSelection(t *testing.T) {
 	tests := []struct {
 		args    []string
@@ -188,6 +175,104 @@ func TestRunRejectsSelection(t *testing.T) {
 		if !strings.Contains(stderr.String(), tt.wantErr) || !strings.Contains(stderr.String(), "Run 'orchestrate run --help' for usage.") {
 			t.Errorf("%v: stderr %q, want %q and the pointer to --help", tt.args, stderr, tt.wantErr)
 		}
-		checkRejected(t, filepath.Join(dir, "artifacts"), tt.wantErr)
+		checkNothingWritten(t, dir)
+	}
+}
+
+// A missing or broken config, a run id that is no directory name and a
+// workdir another run holds are usage errors: exit 2, the reason, and no
+// run directory or summary.
+func TestRunUsageErrorsWriteNothing(t *testing.T) {
+	tests := []struct {
+		name    string
+		config  string // "" leaves the file out
+		args    []string
+		lock    string // a run holding the workdir
+		wantErr string
+	}{
+		{name: "missing config", wantErr: "config file not found"},
+		{name: "broken config", config: "version: 1\nservice:\n  name: [unclosed\n", wantErr: "not valid YAML"},
+		{name: "second YAML document", config: "version: 1\n---\nversion: 1\n", wantErr: "one YAML document"},
+		{name: "run id leaving the directory", config: "version: 1\n", args: []string{"--run-id", "../x"}, wantErr: `--run-id: run id "../x": use letters`},
+		{name: "run id with a slash", config: "version: 1\n", args: []string{"--run-id", "a/b"}, wantErr: `run id "a/b"`},
+		{name: "workdir held by another run", config: minimalConfig, lock: "holder-run-7", wantErr: "in use by run holder-run-7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := filepath.Join(dir, "orchestrate.yaml")
+			if tt.config != "" {
+				if err := os.WriteFile(cfg, []byte(tt.config), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.lock != "" {
+				l, err := workspace.Acquire(dir, tt.lock)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer func() {
+					if err := l.Release(); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			f, stdout, stderr := cmdtest.Factory()
+			err := cmdtest.Exec(f, NewCmdRun(f, nil), append([]string{"--config", cfg, "--json"}, tt.args...)...)
+			if cmdutil.ExitCode(err) != summary.ExitUsage {
+				t.Errorf("exit %d (%v), want 2", cmdutil.ExitCode(err), err)
+			}
+			if !strings.Contains(stderr.String(), tt.wantErr) {
+				t.Errorf("stderr %q, want %q", stderr, tt.wantErr)
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("stdout %q for a usage error", stdout)
+			}
+			var found []string
+			_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if p != dir && p != cfg && filepath.Base(p) != workspace.LockFile {
+					found = append(found, p)
+				}
+				return nil
+			})
+			if len(found) > 0 {
+				t.Errorf("a usage error wrote %v", found)
+			}
+		})
+	}
+}
+
+// minimalConfig is a valid config with a one-endpoint service.
+const minimalConfig = `version: 1
+service:
+  name: lockcheck
+  module: example.com/lockcheck
+  description: answers health checks
+  endpoints:
+    - method: GET
+      path: /healthz
+      description: health
+      examples:
+        - name: healthy
+          status: 200
+          response: {status: ok}
+`
+
+// run.json keeps the config without the credentials of a base_url.
+func TestRunJSONMasksBaseURLCredentials(t *testing.T) {
+	cfg := config.Default()
+	cfg.LLM.Providers = map[string]config.Provider{"azure": {Kind: "openai", BaseURL: "https://bob:pw-0123456789@x.example.com/openai?api-key=abc123secret"}}
+	run, err := artifact.Create(t.TempDir(), "r1", "trace", redact.New(), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	f, _, _ := cmdtest.Factory()
+	b, err := json.Marshal(runJSON(t.Context(), &Options{F: f}, &cfg, &pipeline.State{Run: run}, "orchestrate.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "abc123secret") || strings.Contains(string(b), "pw-0123456789") || !strings.Contains(string(b), "api-key=REDACTED") {
+		t.Errorf("run.json: %s", b)
 	}
 }

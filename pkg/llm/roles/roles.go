@@ -45,7 +45,7 @@ func New(cfg config.LLM, workdir string, red *redact.Redactor, hc *http.Client, 
 	}
 	b := cfg.Budget.Run
 	return &Router{
-		cfg: cfg, store: llm.Store{Dir: dir}, red: red, hc: hc, getenv: getenv, now: now, prices: prices,
+		cfg: cfg, store: llm.Store{Dir: dir, Red: red}, red: red, hc: hc, getenv: getenv, now: now, prices: prices,
 		run:    &llm.Meter{Key: "llm.budget.run", Limits: llm.Limits{Calls: b.Calls, Tokens: b.Tokens, CostUSD: b.CostUSD, Wall: b.Wall}},
 		cached: map[string]llm.Client{},
 	}
@@ -75,7 +75,7 @@ func (r *Router) Info(role string) (llm.RoleInfo, error) {
 		return llm.RoleInfo{}, failure.New(failure.LLMError, "role %q has no model: add llm.roles.%s to orchestrate.yaml (configured roles: %s)", role, role, strings.Join(names, ", "))
 	}
 	p := r.cfg.Providers[rc.Provider]
-	return llm.RoleInfo{Kind: p.Kind, Provider: rc.Provider, Model: rc.Model, Temperature: rc.Temperature, Seed: rc.Seed, MaxTokens: rc.MaxTokens}, nil
+	return llm.RoleInfo{Kind: p.Kind, Provider: rc.Provider, Model: rc.Model, Temperature: rc.Temperature, Seed: rc.Seed, MaxTokens: rc.MaxTokens, MaxAnswerBytes: r.cfg.MaxAnswerBytes}, nil
 }
 
 // Resolve implements llm.Resolver.
