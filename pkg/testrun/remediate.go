@@ -227,6 +227,10 @@ func (l *loop) modelFailed(ctx context.Context, r *Remediation, err error) error
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if errors.Is(err, llm.ErrNoRecordedAnswer) {
+		l.stop(StopNoAnswer, fmt.Sprintf("offline, and no triage answer is recorded for %s (the question is kept in %s): the failures are reported with their class and evidence, and nothing is remediated", r.Failure.Signature, r.Prompt))
+		return nil
+	}
 	if r.Record.N == 0 {
 		r.Record = l.txn.Next("model", "triage role")
 	}

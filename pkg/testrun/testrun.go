@@ -58,13 +58,17 @@ type Input struct {
 
 // Stop reasons.
 const (
-	StopPassed    = "passed"
-	StopFlaky     = "flaky-only"
-	StopLimit     = "iteration-limit"
-	StopStuck     = "stuck"
-	StopNoFix     = "no-fix"
-	StopModel     = "llm-error"
-	StopBudget    = "budget"
+	StopPassed = "passed"
+	StopFlaky  = "flaky-only"
+	StopLimit  = "iteration-limit"
+	StopStuck  = "stuck"
+	StopNoFix  = "no-fix"
+	StopModel  = "llm-error"
+	StopBudget = "budget"
+	// StopNoAnswer: an offline run met a failure no triage answer was
+	// recorded for (the code was edited since): it is reported with its
+	// class and evidence, and nothing is remediated.
+	StopNoAnswer  = "no-recorded-answer"
 	StopInterrupt = "interrupted"
 )
 
