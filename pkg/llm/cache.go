@@ -99,6 +99,10 @@ func (s Store) path(prompt, key string) string {
 	return filepath.Join(s.Dir, p, key+".json")
 }
 
+// EntryPath is where the answer to a prompt's request with this key is
+// kept.
+func (s Store) EntryPath(prompt, key string) string { return s.path(prompt, key) }
+
 // Get reads the entry for req, if there is one.
 func (s Store) Get(req Request) (*Entry, error) {
 	key := Key(req)
