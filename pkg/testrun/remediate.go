@@ -228,7 +228,11 @@ func (l *loop) modelFailed(ctx context.Context, r *Remediation, err error) error
 		return ctx.Err()
 	}
 	if errors.Is(err, llm.ErrNoRecordedAnswer) {
-		l.stop(StopNoAnswer, fmt.Sprintf("offline, and no triage answer is recorded for %s (the question is kept in %s): the failures are reported with their class and evidence, and nothing is remediated", r.Failure.Signature, r.Prompt))
+		what := r.Failure.Test
+		if what == "" {
+			what = r.Failure.Where()
+		}
+		l.stop(StopNoAnswer, fmt.Sprintf("offline, and no triage answer is recorded for the failure of %s (the question is kept in %s): reported with its class and evidence, nothing remediated", what, r.Prompt))
 		return nil
 	}
 	if r.Record.N == 0 {
