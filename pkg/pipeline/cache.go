@@ -91,7 +91,7 @@ func reuse[O any](s *State, env phase.Env, name string, in any) (O, bool) {
 		return zero, false
 	}
 	fmt.Fprintf(env.Log, "phase cache: %s; its files are copied from %s/%s\n", d.Why, d.From.Run, d.From.Dir)
-	s.Record(phase.ToolUse{Time: env.Now(), Phase: name, Tool: "orchestrate phase cache", Version: "key " + d.Key[:12], Role: "reuse",
+	s.Record(phase.ToolUse{Time: env.Now(), Phase: name, Tool: "orchestrate phase cache", Version: "built-in", Role: "reuse",
 		Why: d.Why + ": the phase's recorded output serves, and no tool or model was called for it."})
 	return out, true
 }
