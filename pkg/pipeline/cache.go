@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
@@ -155,7 +156,7 @@ func (c *Cache) usable(s *State, e phasecache.Entry) string {
 	}
 	now, err := phasecache.Files(s.Workdir, keys(e.Answers))
 	if err != nil || !phasecache.Same(now, e.Answers) {
-		return fmt.Sprintf("run %s had the same inputs but a recorded model answer it used changed (%s): it runs", e.Run, join(phasecache.FileChanges(e.Answers, now, 3)))
+		return fmt.Sprintf("run %s had the same inputs but a recorded model answer it used changed (%s): it runs", e.Run, strings.Join(phasecache.FileChanges(e.Answers, now, 3), ", "))
 	}
 	return ""
 }
@@ -279,17 +280,6 @@ func keys(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
-	}
-	return out
-}
-
-func join(xs []string) string {
-	out := ""
-	for i, x := range xs {
-		if i > 0 {
-			out += ", "
-		}
-		out += x
 	}
 	return out
 }
