@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -105,6 +106,10 @@ func (s Store) path(prompt, key string) string {
 	return filepath.Join(s.Dir, p, key+".json")
 }
 
+// EntryPath is where the answer to a prompt's request with this key is
+// kept.
+func (s Store) EntryPath(prompt, key string) string { return s.path(prompt, key) }
+
 // Get reads the entry for req, if there is one.
 func (s Store) Get(req Request) (*Entry, error) {
 	key := Key(req)
@@ -192,7 +197,7 @@ func Cache(next Client, store Store, mode string, now func() time.Time) Client {
 				CompletionTokens: e.Response.CompletionTokens, CacheKey: key, CacheHit: true, Provenance: &prov}, nil
 		}
 		if mode == ModeReplay || next == nil {
-			return Response{}, failure.New(failure.LLMError, "%s", missMessage(store, req, key))
+			return Response{}, failure.Wrap(failure.LLMError, &replayMiss{missMessage(store, req, key)}, "")
 		}
 		resp, err := next.Complete(ctx, req)
 		resp.CacheKey = key
@@ -207,6 +212,16 @@ func Cache(next Client, store Store, mode string, now func() time.Time) Client {
 		return resp, nil
 	})
 }
+
+// ErrNoRecordedAnswer is wrapped by every replay miss, so a phase can tell
+// "this question was never recorded" (the code was edited by hand since)
+// from a model that failed.
+var ErrNoRecordedAnswer = errors.New("offline replay has no recorded answer")
+
+type replayMiss struct{ msg string }
+
+func (m *replayMiss) Error() string        { return m.msg }
+func (m *replayMiss) Is(target error) bool { return target == ErrNoRecordedAnswer }
 
 func missMessage(store Store, req Request, key string) string {
 	msg := fmt.Sprintf("offline replay has no recorded answer for phase %s, prompt %s (role %s, key %s)", orDash(req.Phase), req.Prompt, orDash(req.Role), key[:16])

@@ -3,8 +3,6 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/phasecache"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
 
@@ -104,13 +103,17 @@ func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
 	rec := summary.Phase{Name: p.Name, DurationSeconds: round(r.Now().Sub(start).Seconds()), Dir: dir}
 	rec.InputHash = keepIO(sub, in, out, err)
 	note := settle(ctx, s, p, dir, sub, &rec, err)
+	s.Cache.done(s, p.Name, dir, &rec)
+	if c := rec.Cache; c != nil && c.Status == "hit" {
+		note = c.Why
+	}
 	if err != nil {
 		fmt.Fprintf(log, "error: %v\n", err)
 	}
 	if b := log.Bytes(); len(b) > 0 {
 		_, _ = sub.Write("logs/phase.log", b)
 	}
-	_ = s.Run.Event(span, p.Name, "phase.end", map[string]any{"status": rec.Status, "duration_seconds": rec.DurationSeconds, "input_hash": rec.InputHash})
+	_ = s.Run.Event(span, p.Name, "phase.end", map[string]any{"status": rec.Status, "duration_seconds": rec.DurationSeconds, "input_hash": rec.InputHash, "cache": rec.Cache})
 	s.Records = append(s.Records, rec)
 	if r.Observer != nil {
 		r.Observer.PhaseFinished(rec, note)
@@ -131,6 +134,7 @@ func (r *Runner) env(s *State, p Phase, sub *artifact.Sub, span string, log *syn
 	if s.Roles != nil {
 		env.LLM = &llm.Session{Roles: s.Roles, Art: sub, Phase: p.Name, Meter: s.Roles.PhaseMeter(p.Name),
 			OnExchange: func(x llm.Exchange) {
+				s.Cache.answer(s, p.Name, x)
 				s.Record(toolUse(r.Now(), p.Name, x))
 				s.AddCall(reportCall(p.Name, x))
 			}}
@@ -143,9 +147,8 @@ func (r *Runner) env(s *State, p Phase, sub *artifact.Sub, span string, log *syn
 func keepIO(sub *artifact.Sub, in, out any, err error) string {
 	hash := ""
 	if in != nil {
-		if b, jerr := json.Marshal(in); jerr == nil {
-			sum := sha256.Sum256(b)
-			hash = hex.EncodeToString(sum[:])
+		if h, jerr := phasecache.HashJSON(in, "run_id"); jerr == nil { // never the run id
+			hash = h
 			_, _ = sub.WriteJSON("input.json", in)
 		}
 	}

@@ -24,6 +24,7 @@ type State struct {
 	Environ   []string // the process environment, for the compose file's interpolation
 	StartedAt time.Time
 	Roles     *roles.Router // nil when no phase needs a model
+	Cache     *Cache        // the phase cache; nil: every phase runs, nothing is recorded
 
 	Records  []summary.Phase
 	Failures []summary.Failure
@@ -93,7 +94,7 @@ func (s *State) ReportInput() report.Input {
 			continue
 		}
 		if d, ok := r.out.(phase.Projector); ok {
-			in.Details = append(in.Details, d.Detail())
+			in.Details = append(in.Details, s.cacheFact(d.Detail()))
 		}
 		if t, ok := r.out.(phase.Tested); ok {
 			in.Cases = t.Cases()

@@ -40,6 +40,10 @@ func step[I, O any](name, what string, build func(*State) (I, error), run func(c
 		if err != nil {
 			return nil, nil, err
 		}
+		if out, ok := reuse[O](s, env, name, in); ok {
+			s.keep(name, out, nil)
+			return in, out, nil
+		}
 		out, err := run(ctx, env, in)
 		s.keep(name, out, err)
 		return in, out, err

@@ -146,6 +146,8 @@ func outcomeAdvice(f summary.Failure) (string, bool) {
 		return fmt.Sprintf("A %s failure was fixed by the loop (%s): review the patch and, if the cause is in generated code, fix the prompt or the spec so the next run does not need it.", f.Class, f.Where), true
 	case strings.HasPrefix(f.Message, "a human must decide"):
 		return fmt.Sprintf("A proposed change was not applied (%s): %s. Read it and apply it by hand if it is right.", f.Where, f.Message), true
+	case strings.HasPrefix(f.Message, "not regenerated: "):
+		return "The code was edited by hand and this offline run had no recorded answer for it, so the committed unit tests were kept, not regenerated: run once against a model (without `--offline`) to generate tests for the edited code, and commit the new answers in `llm.cache_dir`.", true
 	case f.Class == string(failure.Flaky):
 		return fmt.Sprintf("A test is flaky (%s): fix its dependence on order, time or shared state, or quarantine it; it was reported, not edited.", f.Message), true
 	}

@@ -35,3 +35,12 @@ func TestRecommendSpeaksToTheRun(t *testing.T) {
 		t.Fatalf("a clean run gets %d recommendations", n)
 	}
 }
+
+func TestRecommendForUnitTestsNotRegenerated(t *testing.T) {
+	recs := Recommend(Input{Offline: true, Failures: []summary.Failure{{Phase: "testgen", Class: string(failure.LLMError),
+		Message: "not regenerated: no recorded answer for the edited code (service/handlers.go); kept service/handlers_test.go as committed"}}})
+	joined := strings.Join(recs, "\n")
+	if !strings.Contains(joined, "committed unit tests were kept") || strings.Contains(joined, "A model call failed") {
+		t.Errorf("the advice for tests not regenerated after a hand edit:\n%s", joined)
+	}
+}

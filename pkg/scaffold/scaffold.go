@@ -8,6 +8,7 @@ package scaffold
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -108,7 +109,7 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 		}
 		fmt.Fprintf(env.Log, "build failed; giving the compiler output to the %s role once\n", Role)
 		if ans, answer, err = askRepair(ctx, env, facts, gotool.Relative(r.Output, dir.Abs()), mine); err != nil {
-			return out, err
+			return out, unrepaired(err, r.Output, env.Art.Rel(logName))
 		}
 	}
 }
@@ -146,6 +147,18 @@ func writeAnswer(env phase.Env, dir workspace.Dir, tmpl []templates.File, owned 
 		out.Patches = append(out.Patches, env.Art.Rel(name))
 	}
 	return mine, nil
+}
+
+// unrepaired is the build failure itself when an offline run has no
+// recorded repair for it (the code was edited by hand since the answers
+// were recorded): the run fails because the code does not compile, not
+// because of the cache.
+func unrepaired(err error, buildOutput, where string) error {
+	if !errors.Is(err, llm.ErrNoRecordedAnswer) {
+		return err
+	}
+	return &failure.Error{Class: compileClass(buildOutput), Where: where,
+		Message: fmt.Sprintf("the service does not compile: %s (offline, and no repair is recorded for this code)", gotool.FirstError(buildOutput))}
 }
 
 // askRepair gives the compiler's output and the model's own files back to

@@ -89,6 +89,16 @@ type Phase struct {
 	InputHash       string  `json:"input_hash,omitempty"`
 	SkipReason      string  `json:"skip_reason,omitempty"`
 	Dir             string  `json:"dir,omitempty"` // relative to the run directory
+	// Cache is what the phase cache made of the phase: hit (its recorded
+	// Output reused), miss, off (--no-cache) or uncached, and why.
+	Cache *PhaseCache `json:"cache,omitempty"`
+}
+
+// PhaseCache is what the phase cache made of a phase.
+type PhaseCache struct {
+	Status  string `json:"status"`             // hit | miss | off | uncached
+	FromRun string `json:"from_run,omitempty"` // on a hit: the run whose Output was reused
+	Why     string `json:"why"`
 }
 
 // LLM totals over the run.

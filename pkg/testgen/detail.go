@@ -23,6 +23,9 @@ func (o Output) Detail() phase.Detail {
 		for _, x := range u.Dropped {
 			d.Facts = append(d.Facts, fmt.Sprintf("dropped %s in %s (%s): see %s", x.Test, x.File, x.Reason, x.Output))
 		}
+		if nr := u.NotRegenerated; nr != nil {
+			d.Facts = append(d.Facts, nr.Line()+"; the question is kept in `"+nr.Prompt+"`")
+		}
 		for _, r := range u.Refused {
 			d.Facts = append(d.Facts, fmt.Sprintf("refused to write `%s`: %s", r.Path, r.Reason))
 		}

@@ -78,6 +78,10 @@ type Unit struct {
 	Dropped        []Dropped           `json:"dropped,omitempty"`
 	Refused        []workspace.Refusal `json:"refused,omitempty"`
 	Notes          string              `json:"notes,omitempty"`
+	// NotRegenerated is set when an offline run kept the committed unit
+	// tests because the code was edited by hand and no answer is recorded
+	// for it.
+	NotRegenerated *NotRegenerated `json:"not_regenerated,omitempty"`
 }
 
 // Counts of generated unit tests.
@@ -177,7 +181,14 @@ func unit(ctx context.Context, env phase.Env, g gotool.Go, in Input, out *Output
 	goVersion := moduleGo(svc.Abs())
 	ans, answer, err := ask(ctx, env, in, goVersion)
 	if err != nil {
-		return err
+		nr, err := keepOnMiss(svc, in, owned, answer, err)
+		if err != nil {
+			return err
+		}
+		out.Unit.NotRegenerated = nr
+		fmt.Fprintln(env.Log, nr.Line())
+		_ = env.Art.Event("decision", map[string]any{"decision": "keep-unit-tests", "reason": NotRegeneratedNote, "edited": nr.Edited, "kept": nr.Kept})
+		return nil
 	}
 	u := &out.Unit
 	u.Notes = ans.Notes
@@ -336,7 +347,7 @@ func ask(ctx context.Context, env phase.Env, in Input, goVersion string) (llm.Fi
 	}
 	rep, err := llm.AskFor[llm.FilesAnswer](ctx, env.LLM, llm.Ask{Role: Role, Prompt: p, Schema: llm.FilesSchema, SchemaName: "files"})
 	if err != nil {
-		return ans, "", err
+		return ans, rep.Exchange.PromptFile(), err // the question, for a note when it had no answer
 	}
 	return rep.Answer, rep.Exchange.ResponseFile(), nil
 }

@@ -18,8 +18,9 @@ import (
 // passes (passed, flaky-only), when the changes allowed are used
 // (iteration-limit), when a kept change leads back to failures the tree
 // had before or the model proposes a reverted change again (stuck), when
-// no cluster is left to try (no-fix), or when the model fails or its
-// budget is spent (llm-error, budget).
+// no cluster is left to try (no-fix), when the model fails or its
+// budget is spent (llm-error, budget), or when an offline run has no
+// recorded answer for the question (no-recorded-answer).
 func (l *loop) run(ctx context.Context) error {
 	var cur []triage.Failure // the failures of the tree as it is
 	var pending *Remediation

@@ -2,16 +2,21 @@ package testrun
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
+	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 	"github.com/orchestrate-dev/orchestrate/pkg/triage"
 )
 
@@ -242,5 +247,34 @@ func TestLoopRetriesAfterAKeptChange(t *testing.T) {
 	}
 	if err != nil || out.Stop != StopPassed || strings.Join(statuses, ",") != "reverted,applied,applied" {
 		t.Fatalf("err %v, stop %s, statuses %v\n%s", err, out.Stop, statuses, h.Log)
+	}
+}
+
+// Offline, a failure no triage answer was recorded for (the code was
+// edited by hand since) is reported with its class and evidence; nothing
+// is remediated, and the phase fails because the test fails.
+func TestLoopOfflineWithoutARecordedAnswer(t *testing.T) {
+	h, in := setup(t, calc, nil)
+	cfg := phasetest.Config(t)
+	lc := cfg.LLM
+	lc.Mode, lc.CacheDir = llm.ModeReplay, t.TempDir()
+	router := roles.New(lc, h.Workdir, redact.New(), http.DefaultClient, func(string) string { return "" }, time.Now)
+	h.Env.LLM = &llm.Session{Roles: router, Art: h.Env.Art, Phase: "test", Meter: router.PhaseMeter("test")}
+	out, err := Run(context.Background(), h.Env, in)
+	if err == nil || out.Stop != StopNoAnswer || len(out.Remaining) != 1 {
+		t.Fatalf("err %v, stop %s (%s), remaining %+v\n%s", err, out.Stop, out.StopDetail, out.Remaining, h.Log)
+	}
+	f := out.Remaining[0]
+	if failure.ClassOf(err) != f.Class || f.Class != failure.AssertionFailure || len(f.Evidence) == 0 {
+		t.Errorf("the phase fails with %s; the failure is %s with evidence %q", failure.ClassOf(err), f.Class, f.Evidence)
+	}
+	if !strings.Contains(err.Error(), f.Message) {
+		t.Errorf("the phase's error does not carry the assertion %q: %v", f.Message, err)
+	}
+	if len(out.Remediations) != 0 {
+		t.Errorf("remediations recorded without an answer: %+v", out.Remediations)
+	}
+	if h.Server.Requests() != 0 {
+		t.Errorf("offline asked a model")
 	}
 }

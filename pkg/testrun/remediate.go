@@ -208,6 +208,14 @@ func (l *loop) modelFailed(ctx context.Context, r *Remediation, err error) error
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if errors.Is(err, llm.ErrNoRecordedAnswer) {
+		what := r.Failure.Test
+		if what == "" {
+			what = r.Failure.Where()
+		}
+		l.stop(StopNoAnswer, fmt.Sprintf("offline, and no triage answer is recorded for the failure of %s (the question is kept in %s): reported with its class and evidence, nothing remediated", what, r.Prompt))
+		return nil
+	}
 	if r.Record.N == 0 {
 		r.Record = l.txn.Next("model", "triage role")
 	}

@@ -10,6 +10,7 @@
 package testrun
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -58,13 +59,17 @@ type Input struct {
 
 // Stop reasons.
 const (
-	StopPassed    = "passed"
-	StopFlaky     = "flaky-only"
-	StopLimit     = "iteration-limit"
-	StopStuck     = "stuck"
-	StopNoFix     = "no-fix"
-	StopModel     = "llm-error"
-	StopBudget    = "budget"
+	StopPassed = "passed"
+	StopFlaky  = "flaky-only"
+	StopLimit  = "iteration-limit"
+	StopStuck  = "stuck"
+	StopNoFix  = "no-fix"
+	StopModel  = "llm-error"
+	StopBudget = "budget"
+	// StopNoAnswer: an offline run met a failure no triage answer was
+	// recorded for (the code was edited since): it is reported with its
+	// class and evidence, and nothing is remediated.
+	StopNoAnswer  = "no-recorded-answer"
 	StopInterrupt = "interrupted"
 )
 
@@ -203,27 +208,26 @@ func (l *loop) testsDir() string {
 }
 
 // iteration runs both suites, then re-runs each new failing test alone.
+// The unit suite runs while the service is made ready (redeployed after a
+// change) and tested end to end: the two share only the tree, which
+// nothing writes meanwhile. Each suite is recorded once both are done,
+// unit first, so the logs and the evidence read the same on every run.
 func (l *loop) iteration(ctx context.Context, n int) (Iteration, error) {
 	it := Iteration{N: n}
-	var err error
-	if it.Unit, err = l.suite(ctx, n, "unit", l.serviceDir(), nil); err != nil {
+	unit := l.start(ctx, l.serviceDir(), nil)
+	e2e, err := l.startE2E(ctx, &it)
+	var uerr error
+	it.Unit, uerr = l.suite(ctx, n, "unit", unit)
+	if uerr != nil {
+		e2e.wait()
+		return it, uerr
+	}
+	if err != nil {
 		return it, err
 	}
-	switch {
-	case l.deployed == nil:
-		it.E2E.Why = "no service is deployed (the deploy phase did not run or failed): there is nothing to test end to end"
-	default:
-		if err := l.redeployIfStale(ctx); err != nil {
-			var fe *failure.Error
-			if ctx.Err() != nil || !asFailure(err, &fe) {
-				return it, err
-			}
-			it.E2E.Why = "the service could not be redeployed: " + err.Error()
-			it.Failures = append(it.Failures, fromDeployError(fe))
-		} else if it.E2E.Why == "" {
-			if it.E2E, err = l.suite(ctx, n, "e2e", l.testsDir(), []string{"BASE_URL=" + l.deployed.Endpoint()}); err != nil {
-				return it, err
-			}
+	if e2e != nil {
+		if it.E2E, err = l.suite(ctx, n, "e2e", e2e); err != nil {
+			return it, err
 		}
 	}
 	for _, s := range []*Suite{&it.Unit, &it.E2E} {
@@ -242,6 +246,26 @@ func (l *loop) iteration(ctx context.Context, n int) (Iteration, error) {
 		}
 	}
 	return it, nil
+}
+
+// startE2E readies the deployed service (redeploying it after a change)
+// and starts the acceptance tests against it. It returns nil, with the
+// reason in it.E2E.Why, when they cannot run.
+func (l *loop) startE2E(ctx context.Context, it *Iteration) (*started, error) {
+	if l.deployed == nil {
+		it.E2E.Why = "no service is deployed (the deploy phase did not run or failed): there is nothing to test end to end"
+		return nil, nil
+	}
+	if err := l.redeployIfStale(ctx); err != nil {
+		var fe *failure.Error
+		if ctx.Err() != nil || !asFailure(err, &fe) {
+			return nil, err
+		}
+		it.E2E.Why = "the service could not be redeployed: " + err.Error()
+		it.Failures = append(it.Failures, fromDeployError(fe))
+		return nil, nil
+	}
+	return l.start(ctx, l.testsDir(), []string{"BASE_URL=" + l.deployed.Endpoint()}), nil
 }
 
 func asFailure(err error, fe **failure.Error) bool {
@@ -283,23 +307,62 @@ func relFailure(f triage.Failure, workdir, dir string) triage.Failure {
 	return f
 }
 
-// suite runs `go test -json` in dir.
-func (l *loop) suite(ctx context.Context, n int, name, dir string, extra []string) (Suite, error) {
-	s := Suite{dir: dir}
+// started is a suite's `go test -json` under way.
+type started struct {
+	dir  string
+	why  string // it did not start, and why
+	g    gotool.Go
+	log  *bytes.Buffer // the command line, kept for the phase's log until the suite is recorded
+	done chan ran
+}
+
+type ran struct {
+	r   gotool.Result
+	err error
+}
+
+// wait waits for the suite's command, when one was started.
+func (s *started) wait() {
+	if s != nil && s.done != nil {
+		r := <-s.done
+		s.done <- r
+	}
+}
+
+// start starts `go test -json` in dir.
+func (l *loop) start(ctx context.Context, dir string, extra []string) *started {
+	s := &started{dir: dir}
 	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
-		s.Why = fmt.Sprintf("%s has no go.mod", l.rel(dir))
+		s.why = fmt.Sprintf("%s has no go.mod", l.rel(dir))
+		return s
+	}
+	s.g, s.log, s.done = l.g, &bytes.Buffer{}, make(chan ran, 1)
+	s.g.Extra = append(append([]string(nil), l.g.Extra...), extra...)
+	s.g.Log = s.log
+	go func() {
+		r, err := s.g.Run(ctx, dir, "test", "-json", "-count=1", "./...")
+		s.done <- ran{r, err}
+	}()
+	return s
+}
+
+// suite waits for a started suite and records it: its log, its results,
+// the tool used.
+func (l *loop) suite(ctx context.Context, n int, name string, st *started) (Suite, error) {
+	s := Suite{dir: st.dir, Why: st.why}
+	if st.done == nil {
 		return s, nil
 	}
-	g := l.g
-	g.Extra = append(append([]string(nil), g.Extra...), extra...)
-	r, err := g.Run(ctx, dir, "test", "-json", "-count=1", "./...")
+	res := <-st.done
+	_, _ = l.env.Log.Write(st.log.Bytes())
+	r, err := res.r, res.err
 	if err != nil {
 		return s, err
 	}
 	s.Ran = true
 	// Paths relative to the module: the evidence, the signatures and the
 	// triage prompt (its cache key) are the same in every checkout.
-	r.Output = gotool.Relative(gotool.Relative(r.Output, dir), l.in.Workdir)
+	r.Output = gotool.Relative(gotool.Relative(r.Output, st.dir), l.in.Workdir)
 	s.report = gotool.ParseTestJSON([]byte(r.Output))
 	s.Tests = s.report.Tests
 	s.Counts = leafCounts(s.report)
@@ -307,7 +370,7 @@ func (l *loop) suite(ctx context.Context, n int, name, dir string, extra []strin
 		s.Counts.Failed = 1 // the package did not build, or its binary crashed
 	}
 	s.Log = l.write(fmt.Sprintf("logs/%02d-%s.jsonl", n, name), []byte(r.Output))
-	l.env.Tools.Record(phase.ToolUse{Time: l.env.Now(), Phase: phase.Test, Tool: "go test -json", Version: g.Version(ctx), Role: name + " tests",
+	l.env.Tools.Record(phase.ToolUse{Time: l.env.Now(), Phase: phase.Test, Tool: "go test -json", Version: st.g.Version(ctx), Role: name + " tests",
 		Why: "test2json events give each test's result, duration and output without scraping text"})
 	return s, nil
 }

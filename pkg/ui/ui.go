@@ -50,10 +50,19 @@ func (p *plain) PhaseFinished(rec summary.Phase, note string) {
 	case "skipped":
 		fmt.Fprintf(p.w, "[%s] skipped: %s\n", rec.Name, note)
 	case "success":
-		fmt.Fprintf(p.w, "[%s] success in %.2fs\n", rec.Name, rec.DurationSeconds)
+		fmt.Fprintf(p.w, "[%s] success in %.2fs%s\n", rec.Name, rec.DurationSeconds, aside(note))
 	default:
 		fmt.Fprintf(p.w, "[%s] %s in %.2fs: %s\n", rec.Name, rec.Status, rec.DurationSeconds, note)
 	}
+}
+
+// aside is a successful phase's note in parentheses (a phase reused from
+// an earlier run says so), or nothing.
+func aside(note string) string {
+	if note == "" {
+		return ""
+	}
+	return " (" + note + ")"
 }
 
 func (p *plain) Info(format string, args ...any) {
@@ -133,7 +142,7 @@ func (l *live) PhaseFinished(rec summary.Phase, note string) {
 	var mark, tail string
 	switch rec.Status {
 	case "success":
-		mark, tail = styleOK.Render("✓"), styleDim.Render(fmt.Sprintf("%.2fs", rec.DurationSeconds))
+		mark, tail = styleOK.Render("✓"), styleDim.Render(fmt.Sprintf("%.2fs%s", rec.DurationSeconds, aside(note)))
 	case "skipped":
 		mark, tail = styleDim.Render("–"), styleDim.Render("skipped: "+note)
 	case "partial":

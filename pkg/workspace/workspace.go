@@ -388,3 +388,22 @@ func Count(files []Change) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// Edited lists, sorted, the files among current (path relative to the
+// directory → SHA-256 of what it holds now) that the manifest does not
+// record as they are: changed by hand since a phase generated them, or
+// written by hand.
+func (d Dir) Edited(current map[string]string) ([]string, error) {
+	sums, err := d.readSums()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for p, sum := range current {
+		if e, ok := sums[p]; !ok || e.sum != sum {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

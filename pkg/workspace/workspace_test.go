@@ -139,3 +139,18 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+func TestEditedNamesFilesTheManifestDoesNotHoldAsTheyAre(t *testing.T) {
+	wd := t.TempDir()
+	d := Dir{Workdir: wd, Rel: "svc", Phase: "scaffold"}
+	if _, err := d.Write([]File{{Path: "a.go", Content: []byte("a1\n")}, {Path: "b.go", Content: []byte("b1\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Edited(map[string]string{"a.go": hash([]byte("a1\n")), "b.go": hash([]byte("b1 edited\n")), "mine.go": hash([]byte("x"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "b.go,mine.go" {
+		t.Fatalf("Edited = %v, want b.go (changed) and mine.go (hand-written)", got)
+	}
+}

@@ -50,6 +50,8 @@ type Options struct {
 	Skip       []string
 	From       string
 	Timeout    time.Duration
+	NoCache    bool // run every phase; what they do is still recorded for the next run
+	Explain    bool // print why each phase's cache hit or missed
 
 	// flags binds config keys to the flags that override them.
 	flags map[string]*pflag.Flag
@@ -120,6 +122,8 @@ func addFlags(fl *pflag.FlagSet, opts *Options) map[string]*pflag.Flag {
 	fl.StringSliceVar(&opts.Skip, "skip", nil, "skip these `PHASES` (comma-separated)")
 	fl.StringVar(&opts.From, "from", "", "start at `PHASE`, skipping the ones before it")
 	fl.DurationVar(&opts.Timeout, "timeout", def.Run.Timeout, "stop the run after `DURATION`")
+	fl.BoolVar(&opts.NoCache, "no-cache", false, "run every phase, even one whose inputs are unchanged since it last succeeded")
+	fl.BoolVar(&opts.Explain, "explain-cache", false, "print why each phase reused its recorded output or ran")
 	return map[string]*pflag.Flag{
 		"run.timeout":           fl.Lookup("timeout"),
 		"docker.keep":           fl.Lookup("keep"),
@@ -172,7 +176,9 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return early(opts, err)
 	}
-	if _, err := st.Run.WriteJSON("", "", artifact.RunFile, runJSON(ctx, opts, cfg, st, p.config)); err != nil {
+	versions := toolVersions(ctx, opts)
+	st.Cache = pipeline.NewCache(p.artifacts, opts.NoCache, versions)
+	if _, err := st.Run.WriteJSON("", "", artifact.RunFile, runJSON(opts, cfg, st, p.config, versions)); err != nil {
 		// The run's evidence error (st.Run.Err): execute stops at once and
 		// still ends the run with a summary.
 		fmt.Fprintf(opts.F.IOStreams.ErrOut, "orchestrate: %v: stopping the run, its evidence would be incomplete\n", err)
@@ -315,6 +321,9 @@ func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
 	for _, fl := range s.Failures {
 		fmt.Fprintf(ios.ErrOut, "  %s [%s] %s\n", fl.Phase, fl.Class, fl.Message)
 	}
+	if opts.Explain {
+		explainCache(ios.ErrOut, s)
+	}
 	if page := filepath.Join(s.ArtifactsDir, "report.html"); fileExists(page) {
 		fmt.Fprintf(ios.ErrOut, "orchestrate: report %s (and report.md beside it)\n", page)
 	}
@@ -356,7 +365,9 @@ func self(f *cmdutil.Factory, t time.Time) phase.ToolUse {
 		Why: "Drives the phases in order, owns artifacts, budgets and the audit log, so every tool below is invoked the same way and recorded."}
 }
 
-func runJSON(ctx context.Context, opts *Options, cfg *config.Config, st *pipeline.State, cfgPath string) map[string]any {
+// toolVersions are orchestrate's and the external tools' versions, asked
+// once per run: for run.json and the phase cache's key.
+func toolVersions(ctx context.Context, opts *Options) map[string]string {
 	versions := map[string]string{"orchestrate": opts.F.Version}
 	if opts.F.Versions != nil {
 		for k, v := range opts.F.Versions(ctx) {
@@ -365,6 +376,10 @@ func runJSON(ctx context.Context, opts *Options, cfg *config.Config, st *pipelin
 			}
 		}
 	}
+	return versions
+}
+
+func runJSON(opts *Options, cfg *config.Config, st *pipeline.State, cfgPath string, versions map[string]string) map[string]any {
 	public, _ := cfg.Public()
 	models := map[string]string{}
 	for role, r := range cfg.LLM.Roles {
@@ -390,6 +405,23 @@ func early(opts *Options, cause error) error {
 		fmt.Fprintln(ios.ErrOut, "Run 'orchestrate run --help' for usage.")
 	}
 	return &cmdutil.ExitError{Code: summary.ExitUsage}
+}
+
+// explainCache prints what the phase cache made of each phase, and why.
+func explainCache(w io.Writer, s *summary.Summary) {
+	fmt.Fprintln(w, "orchestrate: phase cache:")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, p := range s.Phases {
+		status, why := "-", p.SkipReason
+		if p.Cache != nil {
+			status, why = p.Cache.Status, p.Cache.Why
+		}
+		if p.Status == "skipped" {
+			status = "skipped"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", p.Name, status, why)
+	}
+	_ = tw.Flush()
 }
 
 func fileExists(p string) bool {

@@ -40,6 +40,8 @@ func TestNewCmdRun(t *testing.T) {
 		{name: "run id", args: []string{"--run-id", "nightly-42"}, want: with(func(o *Options) { o.RunID = "nightly-42" })},
 		{name: "offline", args: []string{"--offline"}, want: with(func(o *Options) { o.Offline = true })},
 		{name: "json", args: []string{"--json"}, want: with(func(o *Options) { o.JSON = true })},
+		{name: "no cache", args: []string{"--no-cache"}, want: with(func(o *Options) { o.NoCache = true })},
+		{name: "explain cache", args: []string{"--explain-cache"}, want: with(func(o *Options) { o.Explain = true })},
 		{name: "only, comma-separated and repeated", args: []string{"--only", "lint,report", "--only=test"}, want: with(func(o *Options) { o.Only = []string{"lint", "report", "test"} })},
 		{name: "only, blanks dropped", args: []string{"--only", " lint , ,report "}, want: with(func(o *Options) { o.Only = []string{"lint", "report"} })},
 		{name: "only, empty", args: []string{"--only="}, want: def},
@@ -268,7 +270,7 @@ func TestRunJSONMasksBaseURLCredentials(t *testing.T) {
 	}
 	defer run.Close()
 	f, _, _ := cmdtest.Factory()
-	b, err := json.Marshal(runJSON(t.Context(), &Options{F: f}, &cfg, &pipeline.State{Run: run}, "orchestrate.yaml"))
+	b, err := json.Marshal(runJSON(&Options{F: f}, &cfg, &pipeline.State{Run: run}, "orchestrate.yaml", nil))
 	if err != nil {
 		t.Fatal(err)
 	}

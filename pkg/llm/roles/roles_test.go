@@ -356,6 +356,12 @@ func TestOfflineMissIsAClearErrorWithoutNetwork(t *testing.T) {
 	if n := len(srv.requests()); n != 1 {
 		t.Fatalf("offline made a request")
 	}
+	if !errors.Is(err, llm.ErrNoRecordedAnswer) {
+		t.Errorf("a replay miss does not wrap llm.ErrNoRecordedAnswer: %v", err)
+	}
+	if failure.ClassOf(err) != failure.LLMError {
+		t.Errorf("a replay miss is not an llm_error: %v", err)
+	}
 }
 
 func TestSecretsNeverLeaveNorReachDisk(t *testing.T) {
