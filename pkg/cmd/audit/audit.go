@@ -11,15 +11,18 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	auditlog "github.com/orchestrate-dev/orchestrate/pkg/audit"
+	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
+	"github.com/orchestrate-dev/orchestrate/pkg/locate"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
 
 // Options of `orchestrate audit`.
 type Options struct {
-	F         *cmdutil.Factory
-	Artifacts string
-	RunID     string
+	F          *cmdutil.Factory
+	ConfigFile string
+	Artifacts  string
+	RunID      string
 }
 
 // NewCmdAudit verifies a run's audit log.
@@ -41,7 +44,8 @@ still has the recorded SHA-256. Exits 1 naming the first bad record.`,
 			return Audit(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Artifacts, "artifacts", "artifacts", "artifacts `DIR`")
+	runscmd.AddLocationFlags(cmd, &opts.ConfigFile, &opts.Artifacts)
+	cmd.ValidArgsFunction = runscmd.CompleteRunIDs(&opts.ConfigFile, &opts.Artifacts)
 	return cmd
 }
 
@@ -51,9 +55,10 @@ func Audit(opts *Options) error {
 	if err := artifact.ValidRunID(opts.RunID); err != nil {
 		return cmdutil.FlagErrorf(err)
 	}
-	runDir := filepath.Join(opts.Artifacts, opts.RunID)
+	arts := locate.Artifacts(locate.Cwd(), opts.ConfigFile, opts.Artifacts)
+	runDir := filepath.Join(arts, opts.RunID)
 	head := ""
-	if e, err := summary.Find(opts.Artifacts, opts.RunID); err == nil {
+	if e, err := summary.Find(arts, opts.RunID); err == nil {
 		head = e.Summary.AuditHead
 		if e.Summary.ArtifactsDir != "" {
 			if _, err := os.Stat(e.Summary.ArtifactsDir); err == nil {

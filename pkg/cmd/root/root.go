@@ -40,7 +40,10 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		`),
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       f.Version,
 	}
+	// --version prints what `orchestrate version` prints.
+	cmd.SetVersionTemplate(strings.ReplaceAll(versioncmd.Line("{{.Version}}"), "%", "%%") + "\n")
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
@@ -56,5 +59,6 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		doctorcmd.NewCmdDoctor(f, nil),
 		versioncmd.NewCmdVersion(f, nil),
 	)
+	strictCompletion(cmd)
 	return cmd
 }

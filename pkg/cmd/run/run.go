@@ -25,6 +25,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/ghactions"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
+	"github.com/orchestrate-dev/orchestrate/pkg/locate"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
@@ -93,6 +94,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		},
 	}
 	opts.flags = addFlags(cmd.Flags(), opts)
+	completeFlags(cmd)
 	// A flag that does not parse still ends like any run: with a summary.
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return early(opts, f.Now(), defaultArtifacts(opts), failure.ConfigError, cmdutil.FlagErrorf(err))
@@ -171,25 +173,17 @@ type paths struct {
 // directory. On error, artifacts is where the summary of the rejected run
 // may still go.
 func resolvePaths(opts *Options) (paths, error) {
-	var p paths
-	var err error
-	if p.config, err = filepath.Abs(opts.ConfigFile); err != nil {
-		return p, err
+	// The rule every command shares (pkg/locate): orchestrate.yaml found
+	// upward from the current directory, runs in artifacts/ beside it.
+	l := locate.Resolve(locate.Cwd(), opts.ConfigFile, opts.Dir, opts.Artifacts)
+	p := paths{config: l.Config, workdir: l.Workdir}
+	if opts.Artifacts != "" {
+		p.artifacts = l.Artifacts
 	}
-	p.workdir = opts.Dir
-	if p.workdir == "" {
-		p.workdir = filepath.Dir(p.config)
-	}
-	if p.workdir, err = filepath.Abs(p.workdir); err != nil {
-		return p, err
-	}
-	p.artifacts = opts.Artifacts
 	if err := checkWorkdir(p.workdir); err != nil {
 		return p, err
 	}
-	if p.artifacts == "" {
-		p.artifacts = filepath.Join(p.workdir, "artifacts")
-	}
+	p.artifacts = l.Artifacts
 	return p, nil
 }
 
