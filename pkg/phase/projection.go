@@ -11,10 +11,17 @@ type Projector interface {
 	Detail() Detail
 }
 
-// Noter is an Output with things the summary reports without changing the
-// run's status: findings left, flakes, fixes made, proposals for a human.
+// Noter is an Output with things the summary notes without changing the
+// run's status (its notes, not its failures): findings left, flakes,
+// fixes made, proposals for a human.
 type Noter interface {
 	Notes() []summary.Failure
+}
+
+// Failer is an Output of a failed phase with more failures than its
+// error names: each goes to the summary's failures, after the error's.
+type Failer interface {
+	MoreFailures() []summary.Failure
 }
 
 // Detail is what one phase did, as the report tells it.

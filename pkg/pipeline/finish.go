@@ -100,6 +100,7 @@ func (s *State) summary(status summary.Status, interrupted bool, finished time.T
 		ToolsUsed:   toolsUsed(self, s.Tools()),
 		TestsPassed: s.Tests.Passed, TestsFailed: s.Tests.Failed, TestsSkipped: s.Tests.Skipped,
 		Failures:        nonNil(s.Failures),
+		Notes:           nonNil(s.Notes),
 		Recommendations: recs,
 		Phases:          nonNil(s.Records),
 		LLM:             s.llmUsage(),

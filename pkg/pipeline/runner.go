@@ -183,6 +183,7 @@ func settle(ctx context.Context, s *State, p Phase, dir string, sub *artifact.Su
 		rec.Status = "partial"
 	}
 	s.AddFailure(summary.Failure{Phase: p.Name, Class: string(f.Class), Message: f.Error(), Where: f.Where}, f.Partial)
+	s.addMore(p.Name)
 	return f.Error()
 }
 

@@ -23,6 +23,7 @@ type Input struct {
 	Offline   bool              `json:"offline"`
 	Phases    []summary.Phase   `json:"phases"`
 	Failures  []summary.Failure `json:"failures"`
+	Notes     []summary.Failure `json:"notes,omitempty"`
 	Tools     []phase.ToolUse   `json:"tools"`
 	LLM       summary.LLM       `json:"llm"`
 	Tests     Tests             `json:"tests"`

@@ -53,9 +53,10 @@ func suite(name string, s Suite) phase.SuiteResult {
 	return phase.SuiteResult{Name: name, Ran: s.Ran, Why: s.Why, Passed: s.Counts.Passed, Failed: s.Counts.Failed, Skipped: s.Counts.Skipped, Log: s.Log}
 }
 
-// Notes say in the summary what was found and done: failures left fail
-// the run (the first through the phase's error); flakes, remediated
-// failures, proposals for a human and the question cap are noted.
+// Notes say in the summary what was found and done: flakes, remediated
+// failures, proposals for a human and the question cap. Failures left
+// fail the run (the first through the phase's error, the others through
+// MoreFailures).
 func (o Output) Notes() []summary.Failure {
 	var out []summary.Failure
 	if in := o.Inject; in != nil {
@@ -72,11 +73,6 @@ func (o Output) Notes() []summary.Failure {
 				Message: fmt.Sprintf("a human must decide: %s (%s)", r.Reason, r.Failure.Message), Where: r.Patch})
 		}
 	}
-	for i, f := range o.Remaining {
-		if i > 0 { // the first is the phase's own failure
-			out = append(out, summary.Failure{Phase: phase.Test, Class: string(f.Class), Message: f.Message, Where: f.Where()})
-		}
-	}
 	if len(o.QuestionCapHit) > 0 {
 		out = append(out, summary.Failure{Phase: phase.Test, Class: string(failure.Unknown),
 			Message: fmt.Sprintf("phases.test.max_questions (%d) was reached in iteration(s) %v: some failures were not put to the triage role", o.QuestionCap, o.QuestionCapHit)})
@@ -84,6 +80,18 @@ func (o Output) Notes() []summary.Failure {
 	for _, f := range o.Flaky {
 		out = append(out, summary.Failure{Phase: phase.Test, Class: string(failure.Flaky),
 			Message: fmt.Sprintf("%s failed, then passed when re-run alone: flaky, reported and not edited", f.Test), Where: f.Rerun})
+	}
+	return out
+}
+
+// MoreFailures are the failures left but the first, which the phase's
+// error names.
+func (o Output) MoreFailures() []summary.Failure {
+	var out []summary.Failure
+	for i, f := range o.Remaining {
+		if i > 0 {
+			out = append(out, summary.Failure{Phase: phase.Test, Class: string(f.Class), Message: reason(f), Where: f.Where()})
+		}
 	}
 	return out
 }

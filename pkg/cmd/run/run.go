@@ -253,8 +253,8 @@ func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
 	if ferr != nil {
 		fmt.Fprintf(ios.ErrOut, "orchestrate: %v\n", ferr)
 	}
-	fmt.Fprintf(ios.ErrOut, "orchestrate: run %s %s in %.1fs: %d failure(s); summary %s\n",
-		s.RunID, strings.ToUpper(string(s.Status)), s.TimeTakenSeconds, len(s.Failures), out.SummaryPath)
+	fmt.Fprintf(ios.ErrOut, "orchestrate: run %s %s in %.1fs: %d failure(s), %d note(s); summary %s\n",
+		s.RunID, strings.ToUpper(string(s.Status)), s.TimeTakenSeconds, len(s.Failures), len(s.Notes), out.SummaryPath)
 	for _, fl := range s.Failures {
 		fmt.Fprintf(ios.ErrOut, "  %s [%s] %s\n", fl.Phase, fl.Class, fl.Message)
 	}

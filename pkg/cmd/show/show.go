@@ -81,6 +81,16 @@ func Show(opts *Options) error {
 			fmt.Fprintln(out)
 		}
 	}
+	if len(s.Notes) > 0 {
+		fmt.Fprintln(out, "notes:")
+		for _, f := range s.Notes {
+			fmt.Fprintf(out, "  %s [%s] %s", f.Phase, f.Class, f.Message)
+			if f.Where != "" {
+				fmt.Fprintf(out, " (see %s)", f.Where)
+			}
+			fmt.Fprintln(out)
+		}
+	}
 	fmt.Fprintln(out, "recommendations:")
 	for _, r := range s.Recommendations {
 		fmt.Fprintf(out, "  - %s\n", r)
