@@ -26,8 +26,11 @@ type Failer interface {
 
 // Detail is what one phase did, as the report tells it.
 type Detail struct {
-	Phase      string      `json:"phase"`
-	Facts      []string    `json:"facts"` // what it did, a line each
+	Phase string   `json:"phase"`
+	Facts []string `json:"facts"` // what it did, a line each
+	// AI is what the models' answers became in this phase, in one line,
+	// for the report's first screen; empty when no model was asked.
+	AI         string      `json:"ai,omitempty"`
 	Changes    []Change    `json:"changes,omitempty"`
 	Iterations []Iteration `json:"iterations,omitempty"`
 }
@@ -61,6 +64,7 @@ type SuiteResult struct {
 
 // FailureDetail is a classified test failure with its evidence.
 type FailureDetail struct {
+	Test     string   `json:"test,omitempty"` // the failing test, when a test failed
 	Class    string   `json:"class"`
 	Where    string   `json:"where"`
 	Message  string   `json:"message"`

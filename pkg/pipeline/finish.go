@@ -88,7 +88,7 @@ func (s *State) summary(status summary.Status, interrupted bool, finished time.T
 	if o, _, ok := Ran[report.Output](s, phase.Report); ok {
 		recs = o.Recommendations
 	}
-	if len(recs) < 3 {
+	if recs == nil {
 		recs = report.Recommend(s.ReportInput())
 	}
 	return &summary.Summary{

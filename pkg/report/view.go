@@ -24,7 +24,8 @@ type Call struct {
 	CostUSD          float64 `json:"cost_usd"`
 	LatencyMS        int64   `json:"latency_ms"`
 	CacheHit         bool    `json:"cache_hit"`
-	Source           string  `json:"source,omitempty"` // the cached answer's provenance: recorded or fixture
+	Source           string  `json:"source,omitempty"`      // the cached answer's provenance: recorded or fixture
+	AnsweredBy       string  `json:"answered_by,omitempty"` // the model the cached answer was recorded from, as recorded
 	Error            string  `json:"error,omitempty"`
 	PromptFile       string  `json:"prompt_file,omitempty"` // relative to the run directory
 	ResponseFile     string  `json:"response_file,omitempty"`
@@ -51,6 +52,7 @@ type view struct {
 	// Replayed are the token counts the cached answers carry from when they
 	// were recorded (prompt, completion): not spent by this run.
 	Replayed [2]int
+	Glance   glance
 }
 
 type phaseRow struct {
@@ -115,6 +117,7 @@ func newView(in Input, recs []string, runDir string) view {
 		at += p.DurationSeconds
 		v.Rows = append(v.Rows, r)
 	}
+	v.Glance = newGlance(v)
 	return v
 }
 

@@ -128,6 +128,9 @@ func Write(dir string, s *Summary) (string, error) {
 	if s.Notes == nil {
 		s.Notes = []Failure{}
 	}
+	if s.Recommendations == nil {
+		s.Recommendations = []string{}
+	}
 	b, err := artifact.MarshalJSON(s)
 	if err != nil {
 		return "", fmt.Errorf("summary: encode: %w", err)

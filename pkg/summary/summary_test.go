@@ -49,7 +49,8 @@ func TestSchemaKnowsEveryClass(t *testing.T) {
 func TestSchemaRejects(t *testing.T) {
 	cases := map[string]func(*Summary){
 		"unknown status":        func(s *Summary) { s.Status = "ok" },
-		"two recommendations":   func(s *Summary) { s.Recommendations = s.Recommendations[:2] },
+		"null recommendations":  func(s *Summary) { s.Recommendations = nil },
+		"null notes":            func(s *Summary) { s.Notes = nil },
 		"skip without reason":   func(s *Summary) { s.Phases[1].SkipReason = "" },
 		"unknown failure class": func(s *Summary) { s.Failures[0].Class = "oops" },
 		"negative tests":        func(s *Summary) { s.TestsPassed = -1 },

@@ -28,10 +28,11 @@ func (o Output) Detail() phase.Detail {
 	for _, it := range o.Iterations {
 		ri := phase.Iteration{N: it.N, Verdict: it.Verdict, Suites: []phase.SuiteResult{suite("unit", it.Unit), suite("e2e", it.E2E)}}
 		for _, f := range it.Failures {
-			ri.Failures = append(ri.Failures, phase.FailureDetail{Class: string(f.Class), Where: f.Where(), Message: f.Message, Evidence: f.Evidence})
+			ri.Failures = append(ri.Failures, phase.FailureDetail{Test: f.Test, Class: string(f.Class), Where: f.Where(), Message: f.Message, Evidence: f.Evidence})
 		}
 		d.Iterations = append(d.Iterations, ri)
 	}
+	d.AI = remediations(o.Remediations)
 	for _, r := range o.Remediations {
 		why := r.RootCause
 		if r.Reason != "" {
@@ -106,4 +107,28 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// remediations says what the loop's changes became, the triage role's
+// apart from the deterministic ones; empty when it made none.
+func remediations(rs []Remediation) string {
+	var parts []string
+	for _, kind := range []string{"model", "deterministic"} {
+		n, total := map[string]int{}, 0
+		for _, r := range rs {
+			if r.Kind == kind {
+				n[string(r.Status)]++
+				total++
+			}
+		}
+		if total == 0 {
+			continue
+		}
+		who := "the triage role proposed"
+		if kind == "deterministic" {
+			who = "deterministic fixes tried"
+		}
+		parts = append(parts, fmt.Sprintf("%s %d fix(es): %d kept, %d reverted, %d left for a human", who, total, n[string(Applied)], n[string(Reverted)], n[string(Refused)]+n[string(Proposal)]))
+	}
+	return strings.Join(parts, "; ")
 }
