@@ -69,13 +69,15 @@ func (r *Runner) skip(s *State, p Phase, dir, why string) {
 }
 
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu   sync.Mutex
+	b    bytes.Buffer
+	step func(line string) // told each line as it is logged; may be nil
 }
 
 func (w *syncBuffer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.tell(p)
 	return w.b.Write(p)
 }
 
@@ -88,7 +90,7 @@ func (w *syncBuffer) Bytes() []byte {
 func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
 	span := artifact.NewSpanID()
 	sub := s.Run.Sub(dir, p.Name, span)
-	log := &syncBuffer{}
+	log := &syncBuffer{step: r.stepper(p.Name)}
 	env := r.env(s, p, sub, span, log)
 	if p.always && ctx.Err() != nil {
 		var cancel context.CancelFunc

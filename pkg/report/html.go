@@ -95,9 +95,8 @@ ul.failed .assertion { font-weight:600; }
 </head>
 <body>
 <h1>orchestrate run <span class="mono">{{.RunID}}</span></h1>
-<div class="outcome" id="outcome"><span class="badge s-{{.Status}}">{{.Status}}</span> {{.Outcome}}</div>
+<div class="outcome" id="outcome"><b>What happened:</b> <span class="badge s-{{.Status}}">{{.Status}}</span> {{.Outcome}}</div>
 <section id="glance" class="glance">
-<p><b>What happened:</b> {{.Glance.Happened}}</p>
 {{with .Glance.Failed}}<p><b>What failed and why:</b></p>
 <ul class="failed">{{range .}}<li>{{if .Test}}<code class="test">{{.Test}}</code>{{else}}{{.Phase}}{{end}}: <span class="assertion">{{code .Message}}</span> <span class="muted">({{.Class}}{{if .Where}}, at {{if inRun .Where}}<a href="{{.Where}}">{{.Where}}</a>{{else}}<code>{{.Where}}</code>{{end}}{{end}})</span>{{with .Evidence}}<pre class="evidence">{{range .}}{{.}}
 {{end}}</pre>{{end}}</li>
@@ -105,6 +104,7 @@ ul.failed .assertion { font-weight:600; }
 <p><b>What the models did:</b>{{if not .Glance.AI}} nothing kept from a model{{end}}</p>
 <ul>{{range .Glance.AI}}<li>{{code .}}</li>{{end}}<li>{{.Glance.Answers}}</li></ul>
 <p><b>What it cost:</b> {{.Glance.Cost}}</p>
+<p><b>Read more:</b> <a href="transcript.txt">what the terminal showed</a>, <a href="ai_chats/">the model conversations</a></p>
 </section>
 <ul class="meta">
 <li>service <code>{{.Service}}</code></li>
@@ -136,7 +136,7 @@ ul.failed .assertion { font-weight:600; }
 {{with .Calls}}<h3>LLM calls</h3>
 <table class="calls">
 <tr><th>#</th><th>role</th><th>answered by</th><th>prompt</th><th>tokens in / out</th><th>cost</th><th>latency</th><th>cache</th><th>files</th></tr>
-{{range .}}<tr><td class="n">{{.N}}</td><td>{{.Role}}</td><td>{{by .}}</td><td class="mono">{{.Prompt}}</td><td class="n">{{tok .}}</td><td class="n">{{usd .CostUSD}}</td><td class="n">{{.LatencyMS}}ms</td><td>{{cache .}}</td><td>{{if .PromptFile}}<a href="{{.PromptFile}}">prompt</a>{{end}}{{if .ResponseFile}} · <a href="{{.ResponseFile}}">response</a>{{end}}</td></tr>
+{{range .}}<tr><td class="n">{{.N}}</td><td>{{.Role}}</td><td>{{by .}}</td><td class="mono">{{.Prompt}}</td><td class="n">{{tok .}}</td><td class="n">{{usd .CostUSD}}</td><td class="n">{{.LatencyMS}}ms</td><td>{{cache .}}</td><td>{{if .PromptFile}}<a href="{{.PromptFile}}">prompt</a>{{end}}{{if .ResponseFile}} · <a href="{{.ResponseFile}}">response</a>{{end}}{{if .Chat}} · <a href="{{.Chat}}">chat</a>{{end}}</td></tr>
 {{end}}</table>{{end}}
 {{with .Detail.Iterations}}<h3>Test results per iteration</h3>
 <table class="iterations">

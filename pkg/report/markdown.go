@@ -150,7 +150,8 @@ func mdGlance(b *strings.Builder, g glance) {
 		fmt.Fprintf(b, "  - %s\n", a)
 	}
 	fmt.Fprintf(b, "  - %s\n", g.Answers)
-	fmt.Fprintf(b, "- **What it cost:** %s\n\n", g.Cost)
+	fmt.Fprintf(b, "- **What it cost:** %s\n", g.Cost)
+	b.WriteString("- **Read more:** [what the terminal showed](transcript.txt), [the model conversations](ai_chats/)\n\n")
 }
 
 // mdNotes lists what the run found and dealt with, or left for a human,
@@ -243,6 +244,9 @@ func mdCalls(b *strings.Builder, calls []Call) {
 		}
 		if c.ResponseFile != "" {
 			files = append(files, fmt.Sprintf("[response](%s)", c.ResponseFile))
+		}
+		if c.Chat != "" {
+			files = append(files, fmt.Sprintf("[chat](%s)", c.Chat))
 		}
 		fmt.Fprintf(b, "| %d | %s | %s | `%s` | %s | $%.4f | %dms | %s | %s |\n", c.N, c.Role, answeredBy(c), c.Prompt,
 			tokens(c), c.CostUSD, c.LatencyMS, cacheText(c), strings.Join(files, " · "))

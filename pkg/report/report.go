@@ -55,6 +55,12 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 		return Output{}, fmt.Errorf("report: %w", err)
 	}
 	out := Output{Markdown: "report.md", Recommendations: recs}
+	if err := writeChats(func(name string, b []byte) error {
+		_, err := env.Top.Write(name, b)
+		return err
+	}, env.Top.Dir(), v); err != nil {
+		return out, fmt.Errorf("report: %w", err)
+	}
 	page, err := html(v)
 	if err != nil {
 		return out, fmt.Errorf("report.html: %w", err)

@@ -29,6 +29,7 @@ type Call struct {
 	Error            string  `json:"error,omitempty"`
 	PromptFile       string  `json:"prompt_file,omitempty"` // relative to the run directory
 	ResponseFile     string  `json:"response_file,omitempty"`
+	Chat             string  `json:"chat,omitempty"` // ai_chats/<n>-<role>.md, set by the report
 }
 
 // The phases' projections, defined with the phase contract.
@@ -82,6 +83,14 @@ const maxDiffLines = 300
 // from ("" to leave diffs out).
 func newView(in Input, recs []string, runDir string) view {
 	v := view{Input: in, Status: status(in), Outcome: Outcome(in), Recs: recs, Diffs: map[string]diff{}}
+	v.Calls = append([]Call(nil), in.Calls...)
+	for _, ch := range chats(v.Calls) {
+		for i := range v.Calls {
+			if v.Calls[i].PromptFile == ch.Call.PromptFile {
+				v.Calls[i].Chat = ch.Name
+			}
+		}
+	}
 	details := map[string]Detail{}
 	for _, d := range in.Details {
 		details[d.Phase] = d
@@ -102,7 +111,7 @@ func newView(in Input, recs []string, runDir string) view {
 			r.Left = 100 * at / v.Total
 			r.Width = 100 * p.DurationSeconds / v.Total
 		}
-		for _, c := range in.Calls {
+		for _, c := range v.Calls {
 			if c.Phase == p.Name {
 				r.Calls = append(r.Calls, c)
 			}

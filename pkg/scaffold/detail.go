@@ -27,8 +27,14 @@ func (o Output) Detail() phase.Detail {
 	if o.Notes != "" {
 		d.Facts = append(d.Facts, "design notes in the codegen answer: "+o.Notes)
 	}
-	if len(o.Patches) > 0 {
-		d.AI = fmt.Sprintf("wrote the handlers: %d file(s) in `%s/` (%s), compiled after %d attempt(s)", len(o.Files), o.Dir, workspace.Count(o.Files), o.Build.Attempts)
+	var fromModel []workspace.Change
+	for _, f := range o.Files {
+		if strings.HasPrefix(f.Source, "model: ") {
+			fromModel = append(fromModel, f)
+		}
+	}
+	if len(fromModel) > 0 {
+		d.AI = fmt.Sprintf("wrote the handlers: %d file(s) in `%s/` (%s), compiled after %d attempt(s)", len(fromModel), o.Dir, workspace.Count(fromModel), o.Build.Attempts)
 	}
 	d.Changes = phase.Patches(o.Patches, func(i int, p string) (string, string) {
 		if strings.Contains(path.Base(p), "repair") {

@@ -228,6 +228,8 @@ func newState(opts *Options, cfg *config.Config, p paths, started time.Time) (*p
 // execute runs the phases under the run's deadline and the signal, then
 // finishes the run: cleanup, summary, report.
 func execute(ctx context.Context, opts *Options, phases []pipeline.Phase, sel pipeline.Selection, st *pipeline.State) error {
+	opts, tr := withTranscript(opts)
+	defer saveTranscript(opts, st.Run, tr)
 	f := opts.F
 	progress := ui.New(f.IOStreams, f.Now)
 	progress.Info("run %s: artifacts in %s", st.Run.ID, st.Run.Dir)
