@@ -252,16 +252,6 @@ func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 
 // toolUse turns a model exchange into a tool-usage entry.
 func toolUse(t time.Time, phaseName string, x llm.Exchange) phase.ToolUse {
-	version := x.ModelSeen
-	if version == "" {
-		version = x.Model
-	}
-	why := fmt.Sprintf("role %s: %s via %s", x.Role, x.Prompt, x.Provider)
-	switch {
-	case x.CacheHit && x.Provenance != nil:
-		why += fmt.Sprintf(" (replayed from the cache; %s by %s %s)", x.Provenance.Source, x.Provenance.Provider, x.Provenance.Model)
-	case x.Error != "":
-		why += " (failed: " + x.Error + ")"
-	}
-	return phase.ToolUse{Time: t, Phase: phaseName, Tool: x.Model, Version: version, Role: x.Role, Prompt: x.Files[0], Why: why}
+	tool, version := modelTool(x)
+	return phase.ToolUse{Time: t, Phase: phaseName, Tool: tool, Version: version, Role: x.Role, Prompt: x.Files[0], Why: modelWhy(x)}
 }
