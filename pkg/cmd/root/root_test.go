@@ -25,7 +25,7 @@ func TestNewCmdRootCommands(t *testing.T) {
 	for _, c := range NewCmdRoot(f).Commands() {
 		names = append(names, c.Name())
 	}
-	want := []string{"audit", "config", "doctor", "down", "run", "runs", "schema", "show", "triage", "version"}
+	want := []string{"audit", "config", "doctor", "down", "merge", "run", "runs", "schema", "show", "triage", "version"}
 	for _, n := range want {
 		if !slices.Contains(names, n) {
 			t.Errorf("no %q command; have %v", n, names)
@@ -60,6 +60,7 @@ func TestNewCmdRoot(t *testing.T) {
 		{name: "a command's bad value", args: []string{"doctor", "--timeout", "soon"}, wantUsage: `invalid argument "soon" for "--timeout"`},
 		{name: "a command's missing argument", args: []string{"show"}, wantUsage: "accepts 1 arg(s), received 0"},
 		{name: "a command's extra argument", args: []string{"version", "now"}, wantUsage: `unknown command "now" for "orchestrate version"`},
+		{name: "merge with nothing to merge", args: []string{"merge"}, wantUsage: "name the summaries or artifacts directories to merge"},
 		{name: "a command's own check", args: []string{"down", "x", "--all"}, wantUsage: "a run id and --all exclude each other"},
 	}
 	for _, tt := range tests {
