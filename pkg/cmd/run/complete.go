@@ -22,9 +22,7 @@ func completeFlags(cmd *cobra.Command) {
 	}
 	_ = cmd.RegisterFlagCompletionFunc("from", cobra.FixedCompletions(phases, cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveKeepOrder))
 	faults := []cobra.Completion{cobra.CompletionWithDesc("list", "print the faults with a site in this service")}
-	for _, f := range testrun.FaultNames() {
-		faults = append(faults, f)
-	}
+	faults = append(faults, testrun.FaultNames()...)
 	_ = cmd.RegisterFlagCompletionFunc("inject", cobra.FixedCompletions(faults, cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveKeepOrder))
 }
 

@@ -249,6 +249,9 @@ func execute(ctx context.Context, opts *Options, phases []pipeline.Phase, sel pi
 	return finish(opts, out, ferr)
 }
 
+// maxListed bounds the failures the last lines of a run list.
+const maxListed = 5
+
 func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
 	ios := opts.F.IOStreams
 	s := out.Summary
@@ -257,7 +260,11 @@ func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
 	}
 	fmt.Fprintf(ios.ErrOut, "orchestrate: run %s %s in %.1fs: %d failure(s), %d note(s); summary %s\n",
 		s.RunID, strings.ToUpper(string(s.Status)), s.TimeTakenSeconds, len(s.Failures), len(s.Notes), out.SummaryPath)
-	for _, fl := range s.Failures {
+	for i, fl := range s.Failures {
+		if i == maxListed {
+			fmt.Fprintf(ios.ErrOut, "  and %d more in the summary\n", len(s.Failures)-maxListed)
+			break
+		}
 		fmt.Fprintf(ios.ErrOut, "  %s [%s] %s\n", fl.Phase, fl.Class, fl.Message)
 	}
 	if page := filepath.Join(s.ArtifactsDir, "report.html"); fileExists(page) {
