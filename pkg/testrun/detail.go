@@ -7,6 +7,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+	"github.com/orchestrate-dev/orchestrate/pkg/triage"
 )
 
 // Detail is what the phase did, for the report.
@@ -33,6 +34,9 @@ func (o Output) Detail() phase.Detail {
 		d.Iterations = append(d.Iterations, ri)
 	}
 	d.AI = remediations(o.Remediations)
+	if o.Stop == StopModel || o.Stop == StopBudget {
+		d.AI = strings.TrimPrefix(d.AI+"; ", "; ") + "the loop stopped without the triage role's answer: " + reason(triage.Failure{Message: o.StopDetail})
+	}
 	for _, r := range o.Remediations {
 		why := r.RootCause
 		if r.Reason != "" {
