@@ -53,7 +53,10 @@ type view struct {
 	// Replayed are the token counts the cached answers carry from when they
 	// were recorded (prompt, completion): not spent by this run.
 	Replayed [2]int
-	Glance   glance
+	// Estimated are the token counts hand-written fixtures carry: estimated
+	// from their length, never counted by a model.
+	Estimated [2]int
+	Glance    glance
 }
 
 type phaseRow struct {
@@ -99,7 +102,11 @@ func newView(in Input, recs []string, runDir string) view {
 		v.Total += p.DurationSeconds
 	}
 	for _, c := range in.Calls {
-		if c.CacheHit {
+		switch {
+		case c.CacheHit && c.Source == "fixture":
+			v.Estimated[0] += c.PromptTokens
+			v.Estimated[1] += c.CompletionTokens
+		case c.CacheHit:
 			v.Replayed[0] += c.PromptTokens
 			v.Replayed[1] += c.CompletionTokens
 		}
@@ -191,6 +198,9 @@ func (v view) LLMLine() string {
 		v.LLM.Calls, v.LLM.CacheHits, v.LLM.PromptTokens, v.LLM.CompletionTokens, v.LLM.CostUSD)
 	if v.Replayed[0]+v.Replayed[1] > 0 {
 		s += fmt.Sprintf("; the replayed answers carry %d + %d tokens from when they were recorded", v.Replayed[0], v.Replayed[1])
+	}
+	if v.Estimated[0]+v.Estimated[1] > 0 {
+		s += fmt.Sprintf("; the replayed hand-written fixtures are estimated at ~%d + ~%d tokens", v.Estimated[0], v.Estimated[1])
 	}
 	return s
 }
