@@ -132,7 +132,11 @@ func remediations(rs []Remediation) string {
 		if kind == "deterministic" {
 			who = "deterministic fixes tried"
 		}
-		parts = append(parts, fmt.Sprintf("%s %d fix(es): %d kept, %d reverted, %d left for a human", who, total, n[string(Applied)], n[string(Reverted)], n[string(Refused)]+n[string(Proposal)]))
+		line := fmt.Sprintf("%s %d fix(es): %d kept, %d reverted, %d left for a human", who, total, n[string(Applied)], n[string(Reverted)], n[string(Refused)]+n[string(Proposal)])
+		if k := total - n[string(Applied)] - n[string(Reverted)] - n[string(Refused)] - n[string(Proposal)]; k > 0 {
+			line += fmt.Sprintf(", %d never made (no usable answer)", k)
+		}
+		parts = append(parts, line)
 	}
 	return strings.Join(parts, "; ")
 }
