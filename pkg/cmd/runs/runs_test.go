@@ -64,4 +64,10 @@ func TestListFromBelowTheWorkdir(t *testing.T) {
 	if !strings.Contains(stderr.String(), "orchestrate down") {
 		t.Errorf("stderr %q does not point at orchestrate down", stderr)
 	}
+	// Run ids complete from the same place, newest first.
+	var none string
+	ids, _ := CompleteRunIDs(&none, &none)(nil, nil, "")
+	if len(ids) != 2 || ids[0] != "20261121T100100Z-bbbbbb\tsuccess" {
+		t.Errorf("completions %q", ids)
+	}
 }
