@@ -56,7 +56,7 @@ func failingRun(t *testing.T) (Input, string) {
 			{Phase: "scaffold", Facts: []string{"6 file(s) in `service/`"}, AI: "wrote the handlers: 2 file(s) in `service/` (2 created), compiled after 1 attempt(s)"},
 			{Phase: "lint", Facts: []string{"findings 1 before, 0 after"},
 				Changes: []Change{{Title: "goimports (deterministic) on service/handlers.go", Status: "applied", Reason: "fixes an unused import", Patch: "03-lint/fixes/01-goimports.patch"}}},
-			{Phase: "test", Facts: []string{"2 iteration(s); stopped: iteration-limit"}, AI: "the triage role proposed 2 fix(es): 1 kept, 0 reverted, 1 left for a human",
+			{Phase: "test", Facts: []string{"2 iteration(s); stopped: iteration-limit", "restored `service/handlers.go` after the fault"}, AI: "the triage role proposed 2 fix(es): 1 kept, 0 reverted, 1 left for a human",
 				Iterations: []Iteration{
 					{N: 1, Suites: []SuiteResult{{Name: "unit", Ran: true, Passed: 21}, {Name: "e2e", Ran: true, Passed: 6, Failed: 2, Log: "05-test/logs/01-e2e.jsonl"}},
 						Failures: []FailureDetail{{Class: "assertion_failure", Where: "tests/e2e/acceptance_test.go:88", Message: "GET /healthz: status 201, want 200",

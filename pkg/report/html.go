@@ -124,13 +124,13 @@ ul.failed .assertion { font-weight:600; }
 <h2 id="phases">Phases</h2>
 <table>
 <tr><th>phase</th><th>status</th><th>duration</th><th>LLM calls</th><th>input hash</th><th>note</th></tr>
-{{range .Rows}}<tr><td><a href="#phase-{{.Name}}">{{.Name}}</a></td><td><span class="badge s-{{.Status}}">{{.Status}}</span></td><td class="n">{{secs .Duration}}</td><td class="n">{{len .Calls}}</td><td class="mono">{{short .InputHash}}</td><td>{{.Skip}}</td></tr>
+{{range .Rows}}<tr><td><a href="#phase-{{.Name}}">{{.Name}}</a></td><td><span class="badge s-{{.Status}}">{{.Status}}</span></td><td class="n">{{secs .Duration}}</td><td class="n">{{len .Calls}}</td><td class="mono">{{short .InputHash}}</td><td>{{code .Skip}}</td></tr>
 {{end}}</table>
 
 {{range .Rows}}
 <section class="phase" id="phase-{{.Name}}">
 <h2>{{.Name}} <span class="badge s-{{.Status}}">{{.Status}}</span> <span class="muted">{{secs .Duration}}</span></h2>
-{{if .Skip}}<p class="muted">{{.Skip}}</p>{{end}}
+{{if .Skip}}<p class="muted">{{code .Skip}}</p>{{end}}
 {{if .Dir}}<p class="muted">Files: <a href="{{.Dir}}/">{{.Dir}}/</a> (<a href="{{.Dir}}/input.json">input.json</a>, <a href="{{.Dir}}/output.json">output.json</a>, <a href="{{.Dir}}/logs/phase.log">logs/phase.log</a>)</p>{{end}}
 {{with .Detail.Facts}}<ul class="facts">{{range .}}<li>{{code .}}</li>{{end}}</ul>{{end}}
 {{with .Calls}}<h3>LLM calls</h3>
@@ -141,11 +141,11 @@ ul.failed .assertion { font-weight:600; }
 {{with .Detail.Iterations}}<h3>Test results per iteration</h3>
 <table class="iterations">
 <tr><th>iteration</th><th>suite</th><th>passed</th><th>failed</th><th>skipped</th><th>log</th></tr>
-{{range $it := .}}{{range .Suites}}<tr><td class="n">{{$it.N}}</td><td>{{.Name}}</td>{{if .Ran}}<td class="n">{{.Passed}}</td><td class="n">{{.Failed}}</td><td class="n">{{.Skipped}}</td><td>{{if .Log}}<a href="{{.Log}}">{{.Log}}</a>{{end}}</td>{{else}}<td colspan="4" class="muted">not run: {{.Why}}</td>{{end}}</tr>
+{{range $it := .}}{{range .Suites}}<tr><td class="n">{{$it.N}}</td><td>{{.Name}}</td>{{if .Ran}}<td class="n">{{.Passed}}</td><td class="n">{{.Failed}}</td><td class="n">{{.Skipped}}</td><td>{{if .Log}}<a href="{{.Log}}">{{.Log}}</a>{{end}}</td>{{else}}<td colspan="4" class="muted">not run: {{code .Why}}</td>{{end}}</tr>
 {{end}}{{end}}</table>
-{{range $it := .}}{{if .Verdict}}<p>Iteration {{.N}}: {{.Verdict}}</p>{{end}}{{range .Failures}}<div class="failure">iteration {{$it.N}}: <span class="class">{{.Class}}</span> at <code>{{.Where}}</code>: {{code .Message}}{{with .Evidence}}<pre class="evidence">{{range .}}{{.}}
+{{range $it := .}}{{if .Verdict}}<p>Iteration {{.N}}: {{code .Verdict}}</p>{{end}}{{range .Failures}}<div class="failure">iteration {{$it.N}}: <span class="class">{{.Class}}</span> at <code>{{.Where}}</code>: {{code .Message}}{{with .Evidence}}<pre class="evidence">{{range .}}{{.}}
 {{end}}</pre>{{end}}</div>{{end}}{{end}}{{end}}
-{{range $i, $c := .Detail.Changes}}<h3 class="change">change {{inc $i}}: {{.Title}} <span class="muted">({{.Status}})</span></h3>
+{{range $i, $c := .Detail.Changes}}<h3 class="change">change {{inc $i}}: {{code .Title}} <span class="muted">({{.Status}})</span></h3>
 <p>{{code .Reason}}{{if .Patch}} — patch <a href="{{.Patch}}">{{.Patch}}</a>{{end}}</p>
 {{with index $.Diffs .Patch}}{{if .Lines}}<details{{if le (len .Lines) 60}} open{{end}}><summary>diff, {{len .Lines}} line(s){{if .Cut}} shown of {{add (len .Lines) .Cut}}{{end}}</summary><div class="diff"><pre>{{range .Lines}}<span class="d-{{.Kind}}">{{.Text}}</span>{{end}}</pre></div>{{if .Cut}}<p class="muted">{{.Cut}} more line(s) in the patch file.</p>{{end}}</details>{{end}}{{end}}
 {{end}}</section>

@@ -54,6 +54,12 @@ func TestReportsShowEveryPieceOfAFailingRun(t *testing.T) {
 			t.Errorf("report.md lacks the %s: %q", tc.piece, tc.md)
 		}
 	}
+	// Markdown's backticks become <code> in the page; only code and
+	// evidence blocks keep them as text.
+	prose := regexp.MustCompile(`(?s)<pre.*?</pre>|<style>.*?</style>`).ReplaceAllString(h, "")
+	if i := strings.Index(prose, "`"); i >= 0 {
+		t.Errorf("report.html shows a raw backtick: %q", prose[max(0, i-80):min(len(prose), i+80)])
+	}
 	if n := strings.Count(h, `<div class="bar `); n != 6 {
 		t.Errorf("%d timeline bars, want 6", n)
 	}
