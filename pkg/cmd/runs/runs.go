@@ -96,7 +96,7 @@ func List(ctx context.Context, opts *Options) error {
 	}
 	switch {
 	case lerr != nil:
-		fmt.Fprintf(ios.ErrOut, "orchestrate: cannot tell which runs left containers (%v)\n", lerr)
+		fmt.Fprintln(ios.ErrOut, "orchestrate: the Docker daemon did not answer: cannot tell which runs left containers (`orchestrate doctor` says why)")
 	case anyLeft(left, entries):
 		fmt.Fprintln(ios.ErrOut, "`orchestrate down` removes the containers these runs left.")
 	}
