@@ -20,6 +20,10 @@ const (
 	// environment (ORCHESTRATE_AUDIT_KEY): an anchor that cannot be
 	// recomputed by someone who can rewrite the log but has not the key.
 	SigFile = "events.jsonl.hmac"
+	// TranscriptFile is what the terminal showed, written after the log
+	// is closed (its last lines are the summary's): the chain does not
+	// cover it, and audit says so.
+	TranscriptFile = "transcript.txt"
 )
 
 // KeyEnv names the variable holding the key that signs a run's head.
@@ -110,6 +114,9 @@ func VerifyRun(runDir string, a Anchor) (Result, []string, error) {
 	if err := extraFiles(runDir, res.Recorded); err != nil {
 		return res, nil, err
 	}
+	if _, err := os.Stat(filepath.Join(runDir, TranscriptFile)); err == nil {
+		warn = append(warn, TranscriptFile+" is written after the log closes: the chain does not cover it")
+	}
 	if a.Summary != nil {
 		w, err := bindSummary(res.End, a.Summary, sf)
 		if err != nil {
@@ -177,7 +184,7 @@ func extraFiles(runDir string, recorded map[string]bool) error {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if rel != LogFile && rel != SigFile && !recorded[rel] {
+		if rel != LogFile && rel != SigFile && rel != TranscriptFile && !recorded[rel] {
 			extra = append(extra, rel)
 		}
 		return nil

@@ -334,3 +334,31 @@ func firstOr(s []string, def string) string {
 	}
 	return def
 }
+
+// Leftovers counts, by run id, the containers (running or not) that runs
+// left on the daemon: after --keep, or a crash.
+func (e *Engine) Leftovers(ctx context.Context) (map[string]int, error) {
+	f := client.Filters{}.Add("label", LabelManaged+"=true")
+	cs, err := e.C.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	out := map[string]int{}
+	for _, c := range cs.Items {
+		if run := c.Labels[LabelRun]; run != "" {
+			out[run]++
+		}
+	}
+	return out, nil
+}
+
+// Leftovers connects to the daemon at host (empty: DOCKER_HOST) and
+// returns Engine.Leftovers.
+func Leftovers(ctx context.Context, host string) (map[string]int, error) {
+	e, err := Connect(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	defer e.Close()
+	return e.Leftovers(ctx)
+}

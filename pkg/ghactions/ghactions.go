@@ -61,25 +61,38 @@ func StepSummary(md []byte) []byte {
 
 var fileLine = regexp.MustCompile(`^([^\s:]+\.\w+):(\d+)$`)
 
-// Annotations are the workflow commands for the run's failures: errors
-// when the run did not succeed, warnings when it did (what it fixed,
-// flakes). At most MaxAnnotations, then a notice of how many more.
+// Annotations are the workflow commands for the run's failures (errors,
+// or warnings when the run still succeeded) and its notes (warnings: what
+// it fixed, flakes). At most MaxAnnotations, then a notice of how many
+// more.
 func Annotations(s *summary.Summary) []string {
 	level := "error"
 	if s.Status == summary.Success {
 		level = "warning"
 	}
+	type item struct {
+		level string
+		f     summary.Failure
+	}
+	var all []item
+	for _, f := range s.Failures {
+		all = append(all, item{level, f})
+	}
+	for _, f := range s.Notes {
+		all = append(all, item{"warning", f})
+	}
 	var out []string
-	for i, f := range s.Failures {
+	for i, it := range all {
 		if i == MaxAnnotations {
-			out = append(out, fmt.Sprintf("::notice title=orchestrate::%d more failure(s) in the summary (artifacts/summary-*.json)", len(s.Failures)-MaxAnnotations))
+			out = append(out, fmt.Sprintf("::notice title=orchestrate::%d more failure(s) and note(s) in the summary (artifacts/summary-*.json)", len(all)-MaxAnnotations))
 			break
 		}
+		f := it.f
 		props := "title=" + escapeProp(f.Phase+": "+f.Class)
 		if m := fileLine.FindStringSubmatch(f.Where); m != nil {
 			props = "file=" + escapeProp(m[1]) + ",line=" + m[2] + "," + props
 		}
-		out = append(out, fmt.Sprintf("::%s %s::%s", level, props, escapeData(f.Message)))
+		out = append(out, fmt.Sprintf("::%s %s::%s", it.level, props, escapeData(f.Message)))
 	}
 	return out
 }

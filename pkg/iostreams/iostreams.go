@@ -17,6 +17,7 @@ type IOStreams struct {
 	ErrOut io.Writer
 
 	stderrTTY bool
+	stdinTTY  bool
 	color     bool
 }
 
@@ -27,6 +28,7 @@ func System(getenv func(string) string) *IOStreams {
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		stderrTTY: tty,
+		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		color:     tty && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb",
 	}
 }
@@ -45,3 +47,9 @@ func (s *IOStreams) ColorEnabled() bool { return s.color }
 
 // SetTTY forces the terminal flags (tests).
 func (s *IOStreams) SetTTY(tty, color bool) { s.stderrTTY, s.color = tty, color }
+
+// IsStdinTTY reports whether a question can be asked and answered.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
+
+// SetStdinTTY forces the stdin terminal flag (tests).
+func (s *IOStreams) SetStdinTTY(tty bool) { s.stdinTTY = tty }

@@ -27,6 +27,7 @@ func (o Output) Detail() phase.Detail {
 	if o.ModelErr != "" {
 		d.Facts = append(d.Facts, "the fixer role failed: "+o.ModelErr)
 	}
+	d.AI = modelFixes(o)
 	for _, f := range append(append([]Fix(nil), o.Fixes...), o.Rejected...) {
 		why := f.Safe
 		if f.Status != Applied {
@@ -66,4 +67,24 @@ func (o Output) Notes() []summary.Failure {
 			Message: "the fixer role failed, findings were left unfixed: " + o.ModelErr})
 	}
 	return out
+}
+
+// modelFixes says what the fixer role's fixes became; empty when it
+// proposed none.
+func modelFixes(o Output) string {
+	kept, not := 0, 0
+	for _, f := range o.Fixes {
+		if f.Kind == "model" {
+			kept++
+		}
+	}
+	for _, f := range o.Rejected {
+		if f.Kind == "model" {
+			not++
+		}
+	}
+	if kept+not == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the fixer role proposed %d fix(es): %d kept, %d not kept", kept+not, kept, not)
 }

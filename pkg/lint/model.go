@@ -101,11 +101,7 @@ func (r *runner) askFix(ctx context.Context, m Module, dir string, cur snapshot,
 		fmt.Fprintf(r.env.Log, "%s: the %s role failed (%v); the findings left are reported, not fixed\n", m.Dir, Role, err)
 		return cur, true, nil
 	}
-	model := ex.ModelSeen
-	if model == "" {
-		model = ex.Model
-	}
-	fixer := "model " + model + " (" + Role + " role)"
+	fixer := "model " + ex.AnsweredBy() + " (" + Role + " role)"
 	reject := func(status, why string, set change.Set, after Counts) (snapshot, bool, error) {
 		r.reject(m, first, "model", fixer, status, why, set, cur.counts(), after, promptFile, resp)
 		return cur, false, nil

@@ -325,3 +325,18 @@ func (s *Session) Usage() Usage { return s.Meter.Used() }
 
 // Latency of an exchange.
 func (e Exchange) Latency() time.Duration { return time.Duration(e.LatencyMS) * time.Millisecond }
+
+// AnsweredBy names who answered, as recorded: a hand-written fixture as
+// one, a replayed answer by the model it was recorded from, a live one by
+// the model the server reported (else the configured one).
+func (x Exchange) AnsweredBy() string {
+	switch {
+	case x.CacheHit && x.Provenance != nil && x.Provenance.Source == "fixture":
+		return "hand-written fixture"
+	case x.CacheHit && x.Provenance != nil && x.Provenance.Model != "":
+		return x.Provenance.Model
+	case x.ModelSeen != "":
+		return x.ModelSeen
+	}
+	return x.Model
+}

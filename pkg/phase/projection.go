@@ -11,16 +11,26 @@ type Projector interface {
 	Detail() Detail
 }
 
-// Noter is an Output with things the summary reports without changing the
-// run's status: findings left, flakes, fixes made, proposals for a human.
+// Noter is an Output with things the summary notes without changing the
+// run's status (its notes, not its failures): findings left, flakes,
+// fixes made, proposals for a human.
 type Noter interface {
 	Notes() []summary.Failure
 }
 
+// Failer is an Output of a failed phase with more failures than its
+// error names: each goes to the summary's failures, after the error's.
+type Failer interface {
+	MoreFailures() []summary.Failure
+}
+
 // Detail is what one phase did, as the report tells it.
 type Detail struct {
-	Phase      string      `json:"phase"`
-	Facts      []string    `json:"facts"` // what it did, a line each
+	Phase string   `json:"phase"`
+	Facts []string `json:"facts"` // what it did, a line each
+	// AI is what the models' answers became in this phase, in one line,
+	// for the report's first screen; empty when no model was asked.
+	AI         string      `json:"ai,omitempty"`
 	Changes    []Change    `json:"changes,omitempty"`
 	Iterations []Iteration `json:"iterations,omitempty"`
 }
@@ -54,6 +64,7 @@ type SuiteResult struct {
 
 // FailureDetail is a classified test failure with its evidence.
 type FailureDetail struct {
+	Test     string   `json:"test,omitempty"` // the failing test, when a test failed
 	Class    string   `json:"class"`
 	Where    string   `json:"where"`
 	Message  string   `json:"message"`

@@ -12,6 +12,7 @@ func reportCall(phaseName string, x llm.Exchange) report.Call {
 		CacheHit: x.CacheHit, Error: x.Error}
 	if x.Provenance != nil {
 		c.Source = x.Provenance.Source
+		c.AnsweredBy = x.Provenance.Model
 	}
 	if len(x.Files) > 0 {
 		c.PromptFile = x.Files[0]

@@ -88,7 +88,7 @@ func (s *State) summary(status summary.Status, interrupted bool, finished time.T
 	if o, _, ok := Ran[report.Output](s, phase.Report); ok {
 		recs = o.Recommendations
 	}
-	if len(recs) < 3 {
+	if recs == nil {
 		recs = report.Recommend(s.ReportInput())
 	}
 	return &summary.Summary{
@@ -100,6 +100,7 @@ func (s *State) summary(status summary.Status, interrupted bool, finished time.T
 		ToolsUsed:   toolsUsed(self, s.Tools()),
 		TestsPassed: s.Tests.Passed, TestsFailed: s.Tests.Failed, TestsSkipped: s.Tests.Skipped,
 		Failures:        nonNil(s.Failures),
+		Notes:           nonNil(s.Notes),
 		Recommendations: recs,
 		Phases:          nonNil(s.Records),
 		LLM:             s.llmUsage(),
@@ -181,16 +182,21 @@ func appendToolLog(root string, s *State, self phase.ToolUse, uses []phase.ToolU
 func toolLogSection(s *State, self phase.ToolUse, uses []phase.ToolUse) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n## Run %s (%s)\n\n| time (UTC) | phase | tool | version | prompt | why |\n| --- | --- | --- | --- | --- | --- |\n", s.Run.ID, s.StartedAt.UTC().Format(time.RFC3339))
-	row := func(u phase.ToolUse) {
+	row := func(u phase.ToolUse, n int) {
 		prompt := "—"
 		if u.Prompt != "" {
 			prompt = "`" + s.Run.ID + "/" + u.Prompt + "`"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", u.Time.UTC().Format("15:04:05"), u.Phase, u.Tool, u.Version, prompt, strings.ReplaceAll(u.Why, "|", "\\|"))
+		tool := u.Tool
+		if n > 1 {
+			tool += fmt.Sprintf(" (×%d)", n)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", u.Time.UTC().Format("15:04:05"), u.Phase, tool, u.Version, prompt, strings.ReplaceAll(u.Why, "|", "\\|"))
 	}
-	row(self)
-	for _, u := range uses {
-		row(u)
+	row(self, 1)
+	folded, counts := dedupe(uses)
+	for i, u := range folded {
+		row(u, counts[i])
 	}
 	return b.String()
 }

@@ -68,13 +68,15 @@ func (r *Runner) skip(s *State, p Phase, dir, why string) {
 }
 
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu   sync.Mutex
+	b    bytes.Buffer
+	step func(line string) // told each line as it is logged; may be nil
 }
 
 func (w *syncBuffer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.tell(p)
 	return w.b.Write(p)
 }
 
@@ -87,7 +89,7 @@ func (w *syncBuffer) Bytes() []byte {
 func (r *Runner) runOne(ctx context.Context, s *State, p Phase, dir string) {
 	span := artifact.NewSpanID()
 	sub := s.Run.Sub(dir, p.Name, span)
-	log := &syncBuffer{}
+	log := &syncBuffer{step: r.stepper(p.Name)}
 	env := r.env(s, p, sub, span, log)
 	if p.always && ctx.Err() != nil {
 		var cancel context.CancelFunc
@@ -186,6 +188,7 @@ func settle(ctx context.Context, s *State, p Phase, dir string, sub *artifact.Su
 		rec.Status = "partial"
 	}
 	s.AddFailure(summary.Failure{Phase: p.Name, Class: string(f.Class), Message: f.Error(), Where: f.Where}, f.Partial)
+	s.addMore(p.Name)
 	return f.Error()
 }
 
@@ -252,16 +255,6 @@ func round(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 
 // toolUse turns a model exchange into a tool-usage entry.
 func toolUse(t time.Time, phaseName string, x llm.Exchange) phase.ToolUse {
-	version := x.ModelSeen
-	if version == "" {
-		version = x.Model
-	}
-	why := fmt.Sprintf("role %s: %s via %s", x.Role, x.Prompt, x.Provider)
-	switch {
-	case x.CacheHit && x.Provenance != nil:
-		why += fmt.Sprintf(" (replayed from the cache; %s by %s %s)", x.Provenance.Source, x.Provenance.Provider, x.Provenance.Model)
-	case x.Error != "":
-		why += " (failed: " + x.Error + ")"
-	}
-	return phase.ToolUse{Time: t, Phase: phaseName, Tool: x.Model, Version: version, Role: x.Role, Prompt: x.Files[0], Why: why}
+	tool, version := modelTool(x)
+	return phase.ToolUse{Time: t, Phase: phaseName, Tool: tool, Version: version, Role: x.Role, Prompt: x.Files[0], Why: modelWhy(x)}
 }

@@ -28,6 +28,7 @@ type State struct {
 
 	Records  []summary.Phase
 	Failures []summary.Failure
+	Notes    []summary.Failure // found and dealt with, or left for a human: not failures
 	Tests    report.Tests
 
 	failed, partial bool
@@ -85,6 +86,7 @@ func (s *State) ReportInput() report.Input {
 		StartedAt: s.StartedAt, Offline: s.Offline,
 		Phases:   append([]summary.Phase(nil), s.Records...),
 		Failures: append([]summary.Failure(nil), s.Failures...),
+		Notes:    append([]summary.Failure(nil), s.Notes...),
 		Tools:    s.Tools(), LLM: s.llmUsage(), Tests: s.Tests,
 	}
 	in.Calls = s.Calls()
@@ -121,9 +123,21 @@ func (s *State) AddFailure(f summary.Failure, partial bool) {
 	}
 }
 
-// Note records a failure that is reported but does not change the status
-// (remaining lint findings, a flaky test).
-func (s *State) Note(f summary.Failure) { s.Failures = append(s.Failures, f) }
+// Note records what is reported but is no failure and does not change
+// the status (remaining lint findings, a flaky test, a remediation).
+func (s *State) Note(f summary.Failure) { s.Notes = append(s.Notes, f) }
+
+// addMore records the further failures a failed phase's Output names
+// (phase.Failer), after the one its error gave.
+func (s *State) addMore(name string) {
+	r, ok := s.result(name)
+	if !ok {
+		return
+	}
+	if f, ok := r.out.(phase.Failer); ok {
+		s.Failures = append(s.Failures, f.MoreFailures()...)
+	}
+}
 
 // llmUsage is the run's model spend so far, from the router's run meter.
 func (s *State) llmUsage() summary.LLM {

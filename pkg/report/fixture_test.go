@@ -39,7 +39,9 @@ func failingRun(t *testing.T) (Input, string) {
 			{Name: "report", Status: "success", DurationSeconds: 0.1, Dir: "06-report"},
 		},
 		Failures: []summary.Failure{
-			{Phase: "test", Class: "assertion_failure", Message: "TestExamples/ignored_event: status 500, want 202", Where: "05-test/logs/02-e2e.jsonl"},
+			{Phase: "test", Class: "assertion_failure", Message: "TestExamples/ignored_event: status 500, want 202 (the loop stopped: iteration-limit)", Where: "tests/e2e/acceptance_test.go:91"},
+		},
+		Notes: []summary.Failure{
 			{Phase: "test", Class: "assertion_failure", Message: "remediated in iteration 1 by triage: health answered 201", Where: "05-test/diffs/01-triage.patch"},
 		},
 		LLM:   summary.LLM{Calls: 2, CacheHits: 1, PromptTokens: 5200, CompletionTokens: 900, CostUSD: 0.0013},
@@ -51,15 +53,16 @@ func failingRun(t *testing.T) (Input, string) {
 				CostUSD: 0.0013, LatencyMS: 4100, PromptFile: "05-test/llm/01-test.triage.prompt.md", ResponseFile: "05-test/llm/01-test.triage.response.txt"},
 		},
 		Details: []Detail{
+			{Phase: "scaffold", Facts: []string{"6 file(s) in `service/`"}, AI: "wrote the handlers: 2 file(s) in `service/` (2 created), compiled after 1 attempt(s)"},
 			{Phase: "lint", Facts: []string{"findings 1 before, 0 after"},
 				Changes: []Change{{Title: "goimports (deterministic) on service/handlers.go", Status: "applied", Reason: "fixes an unused import", Patch: "03-lint/fixes/01-goimports.patch"}}},
-			{Phase: "test", Facts: []string{"2 iteration(s); stopped: iteration-limit"},
+			{Phase: "test", Facts: []string{"2 iteration(s); stopped: iteration-limit", "restored `service/handlers.go` after the fault"}, AI: "the triage role proposed 2 fix(es): 1 kept, 0 reverted, 1 left for a human",
 				Iterations: []Iteration{
 					{N: 1, Suites: []SuiteResult{{Name: "unit", Ran: true, Passed: 21}, {Name: "e2e", Ran: true, Passed: 6, Failed: 2, Log: "05-test/logs/01-e2e.jsonl"}},
 						Failures: []FailureDetail{{Class: "assertion_failure", Where: "tests/e2e/acceptance_test.go:88", Message: "GET /healthz: status 201, want 200",
 							Evidence: []string{"acceptance_test.go:88: GET /healthz: status 201, want 200"}}}},
 					{N: 2, Verdict: "the change fixed 1 failure", Suites: []SuiteResult{{Name: "unit", Ran: true, Passed: 21}, {Name: "e2e", Ran: true, Passed: 7, Failed: 1, Log: "05-test/logs/02-e2e.jsonl"}},
-						Failures: []FailureDetail{{Class: "assertion_failure", Where: "TestExamples/ignored_event", Message: "status 500, want 202", Evidence: []string{"acceptance_test.go:91: status 500, want 202"}}}},
+						Failures: []FailureDetail{{Test: "TestExamples/ignored_event", Class: "assertion_failure", Where: "tests/e2e/acceptance_test.go:91", Message: "status 500, want 202", Evidence: []string{"acceptance_test.go:91: status 500, want 202"}}}},
 				},
 				Changes: []Change{
 					{Title: "iteration 1, model fix by triage for tests/e2e/acceptance_test.go:88", Status: "applied", Reason: "health answered 201 instead of 200", Patch: "05-test/diffs/01-triage.patch"},

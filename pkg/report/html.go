@@ -43,6 +43,8 @@ var page = template.Must(template.New("report.html").Funcs(template.FuncMap{
 	"add":   func(a, b int) int { return a + b },
 	"code":  codeSpans,
 	"upper": strings.ToUpper,
+	"by":    answeredBy,
+	"tok":   tokens,
 }).Parse(pageTemplate))
 
 const pageTemplate = `<!DOCTYPE html>
@@ -86,11 +88,24 @@ pre.evidence { background:var(--soft); border:1px solid var(--line); border-radi
 .failure { margin:6px 0; }
 .class { font-weight:600; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 details > summary { cursor:pointer; }
+.glance { border:1px solid var(--line); border-radius:6px; padding:4px 14px; margin:8px 0 12px; }
+.glance p { margin:8px 0 4px; } .glance ul { margin:0 0 6px; }
+ul.failed .assertion { font-weight:600; }
 </style>
 </head>
 <body>
 <h1>orchestrate run <span class="mono">{{.RunID}}</span></h1>
-<div class="outcome" id="outcome"><span class="badge s-{{.Status}}">{{.Status}}</span> {{.Outcome}}</div>
+<div class="outcome" id="outcome"><b>What happened:</b> <span class="badge s-{{.Status}}">{{.Status}}</span> {{.Outcome}}</div>
+<section id="glance" class="glance">
+{{with .Glance.Failed}}<p><b>What failed and why:</b></p>
+<ul class="failed">{{range .}}<li>{{if .Test}}<code class="test">{{.Test}}</code>{{else}}{{.Phase}}{{end}}: <span class="assertion">{{code .Message}}</span> <span class="muted">({{.Class}}{{if .Where}}, at {{if inRun .Where}}<a href="{{.Where}}">{{.Where}}</a>{{else}}<code>{{.Where}}</code>{{end}}{{end}})</span>{{with .Evidence}}<pre class="evidence">{{range .}}{{.}}
+{{end}}</pre>{{end}}</li>
+{{end}}{{if $.Glance.More}}<li>and {{$.Glance.More}} more: see <a href="#failures">Failures</a></li>{{end}}</ul>{{end}}
+<p><b>What the models did:</b>{{if not .Glance.AI}} nothing kept from a model{{end}}</p>
+<ul>{{range .Glance.AI}}<li>{{code .}}</li>{{end}}<li>{{.Glance.Answers}}</li></ul>
+<p><b>What it cost:</b> {{.Glance.Cost}}</p>
+<p><b>Read more:</b> <a href="transcript.txt">what the terminal showed</a>, <a href="ai_chats/">the model conversations</a></p>
+</section>
 <ul class="meta">
 <li>service <code>{{.Service}}</code></li>
 <li>started {{when .StartedAt}}</li>
@@ -109,40 +124,45 @@ details > summary { cursor:pointer; }
 <h2 id="phases">Phases</h2>
 <table>
 <tr><th>phase</th><th>status</th><th>duration</th><th>LLM calls</th><th>input hash</th><th>note</th></tr>
-{{range .Rows}}<tr><td><a href="#phase-{{.Name}}">{{.Name}}</a></td><td><span class="badge s-{{.Status}}">{{.Status}}</span></td><td class="n">{{secs .Duration}}</td><td class="n">{{len .Calls}}</td><td class="mono">{{short .InputHash}}</td><td>{{.Skip}}</td></tr>
+{{range .Rows}}<tr><td><a href="#phase-{{.Name}}">{{.Name}}</a></td><td><span class="badge s-{{.Status}}">{{.Status}}</span></td><td class="n">{{secs .Duration}}</td><td class="n">{{len .Calls}}</td><td class="mono">{{short .InputHash}}</td><td>{{code .Skip}}</td></tr>
 {{end}}</table>
 
 {{range .Rows}}
 <section class="phase" id="phase-{{.Name}}">
 <h2>{{.Name}} <span class="badge s-{{.Status}}">{{.Status}}</span> <span class="muted">{{secs .Duration}}</span></h2>
-{{if .Skip}}<p class="muted">{{.Skip}}</p>{{end}}
+{{if .Skip}}<p class="muted">{{code .Skip}}</p>{{end}}
 {{if .Dir}}<p class="muted">Files: <a href="{{.Dir}}/">{{.Dir}}/</a> (<a href="{{.Dir}}/input.json">input.json</a>, <a href="{{.Dir}}/output.json">output.json</a>, <a href="{{.Dir}}/logs/phase.log">logs/phase.log</a>)</p>{{end}}
-{{with .Detail.Facts}}<ul class="facts">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{with .Detail.Facts}}<ul class="facts">{{range .}}<li>{{code .}}</li>{{end}}</ul>{{end}}
 {{with .Calls}}<h3>LLM calls</h3>
 <table class="calls">
-<tr><th>#</th><th>role</th><th>provider / model</th><th>prompt</th><th>tokens in / out</th><th>cost</th><th>latency</th><th>cache</th><th>files</th></tr>
-{{range .}}<tr><td class="n">{{.N}}</td><td>{{.Role}}</td><td>{{.Provider}} / {{.Model}}</td><td class="mono">{{.Prompt}}</td><td class="n">{{.PromptTokens}} / {{.CompletionTokens}}</td><td class="n">{{usd .CostUSD}}</td><td class="n">{{.LatencyMS}}ms</td><td>{{cache .}}</td><td>{{if .PromptFile}}<a href="{{.PromptFile}}">prompt</a>{{end}}{{if .ResponseFile}} · <a href="{{.ResponseFile}}">response</a>{{end}}</td></tr>
+<tr><th>#</th><th>role</th><th>answered by</th><th>prompt</th><th>tokens in / out</th><th>cost</th><th>latency</th><th>cache</th><th>files</th></tr>
+{{range .}}<tr><td class="n">{{.N}}</td><td>{{.Role}}</td><td>{{by .}}</td><td class="mono">{{.Prompt}}</td><td class="n">{{tok .}}</td><td class="n">{{usd .CostUSD}}</td><td class="n">{{.LatencyMS}}ms</td><td>{{cache .}}</td><td>{{if .PromptFile}}<a href="{{.PromptFile}}">prompt</a>{{end}}{{if .ResponseFile}} · <a href="{{.ResponseFile}}">response</a>{{end}}{{if .Chat}} · <a href="{{.Chat}}">chat</a>{{end}}</td></tr>
 {{end}}</table>{{end}}
 {{with .Detail.Iterations}}<h3>Test results per iteration</h3>
 <table class="iterations">
 <tr><th>iteration</th><th>suite</th><th>passed</th><th>failed</th><th>skipped</th><th>log</th></tr>
-{{range $it := .}}{{range .Suites}}<tr><td class="n">{{$it.N}}</td><td>{{.Name}}</td>{{if .Ran}}<td class="n">{{.Passed}}</td><td class="n">{{.Failed}}</td><td class="n">{{.Skipped}}</td><td>{{if .Log}}<a href="{{.Log}}">{{.Log}}</a>{{end}}</td>{{else}}<td colspan="4" class="muted">not run: {{.Why}}</td>{{end}}</tr>
+{{range $it := .}}{{range .Suites}}<tr><td class="n">{{$it.N}}</td><td>{{.Name}}</td>{{if .Ran}}<td class="n">{{.Passed}}</td><td class="n">{{.Failed}}</td><td class="n">{{.Skipped}}</td><td>{{if .Log}}<a href="{{.Log}}">{{.Log}}</a>{{end}}</td>{{else}}<td colspan="4" class="muted">not run: {{code .Why}}</td>{{end}}</tr>
 {{end}}{{end}}</table>
-{{range $it := .}}{{if .Verdict}}<p>Iteration {{.N}}: {{.Verdict}}</p>{{end}}{{range .Failures}}<div class="failure">iteration {{$it.N}}: <span class="class">{{.Class}}</span> at <code>{{.Where}}</code>: {{.Message}}{{with .Evidence}}<pre class="evidence">{{range .}}{{.}}
+{{range $it := .}}{{if .Verdict}}<p>Iteration {{.N}}: {{code .Verdict}}</p>{{end}}{{range .Failures}}<div class="failure">iteration {{$it.N}}: <span class="class">{{.Class}}</span> at <code>{{.Where}}</code>: {{code .Message}}{{with .Evidence}}<pre class="evidence">{{range .}}{{.}}
 {{end}}</pre>{{end}}</div>{{end}}{{end}}{{end}}
-{{range $i, $c := .Detail.Changes}}<h3 class="change">change {{inc $i}}: {{.Title}} <span class="muted">({{.Status}})</span></h3>
-<p>{{.Reason}}{{if .Patch}} — patch <a href="{{.Patch}}">{{.Patch}}</a>{{end}}</p>
+{{range $i, $c := .Detail.Changes}}<h3 class="change">change {{inc $i}}: {{code .Title}} <span class="muted">({{.Status}})</span></h3>
+<p>{{code .Reason}}{{if .Patch}} — patch <a href="{{.Patch}}">{{.Patch}}</a>{{end}}</p>
 {{with index $.Diffs .Patch}}{{if .Lines}}<details{{if le (len .Lines) 60}} open{{end}}><summary>diff, {{len .Lines}} line(s){{if .Cut}} shown of {{add (len .Lines) .Cut}}{{end}}</summary><div class="diff"><pre>{{range .Lines}}<span class="d-{{.Kind}}">{{.Text}}</span>{{end}}</pre></div>{{if .Cut}}<p class="muted">{{.Cut}} more line(s) in the patch file.</p>{{end}}</details>{{end}}{{end}}
 {{end}}</section>
 {{end}}
 
 <h2 id="failures">Failures</h2>
 {{if not .Failures}}<p>None.</p>{{end}}
-{{range .Failures}}<div class="failure"><span class="class">{{.Class}}</span> in <code>{{.Phase}}</code> <span class="muted">(owner: {{owner .Class}})</span>: {{.Message}}{{if .Where}} — see {{if inRun .Where}}<a href="{{.Where}}">{{.Where}}</a>{{else}}<code>{{.Where}}</code>{{end}}{{end}}</div>
+{{range .Failures}}<div class="failure"><span class="class">{{.Class}}</span> in <code>{{.Phase}}</code> <span class="muted">(owner: {{owner .Class}})</span>: {{code .Message}}{{if .Where}} — see {{if inRun .Where}}<a href="{{.Where}}">{{.Where}}</a>{{else}}<code>{{.Where}}</code>{{end}}{{end}}</div>
 {{end}}
 
+{{with .Notes}}<h2 id="notes">Notes</h2>
+<p class="muted">Found and dealt with, or left for a human; none of these changed the run's status.</p>
+{{range .}}<div class="failure"><span class="class">{{.Class}}</span> in <code>{{.Phase}}</code>: {{code .Message}}{{if .Where}} — see {{if inRun .Where}}<a href="{{.Where}}">{{.Where}}</a>{{else}}<code>{{.Where}}</code>{{end}}{{end}}</div>
+{{end}}{{end}}
+
 <h2 id="recommendations">Recommendations</h2>
-<ol>{{range .Recs}}<li>{{code .}}</li>{{end}}</ol>
+{{if .Recs}}<ol>{{range .Recs}}<li>{{code .}}</li>{{end}}</ol>{{else}}<p>None: nothing in this run calls for action.</p>{{end}}
 
 {{with .Tools}}<h2 id="tools">Tools</h2>
 <table><tr><th>phase</th><th>tool</th><th>version</th><th>role</th><th>prompt</th></tr>

@@ -28,16 +28,23 @@ func TestReportsShowEveryPieceOfAFailingRun(t *testing.T) {
 		{"timeline bar to scale (test: 20s of 40s, after 19.9s)", `left:49.750%;width:50.000%`, "test      " + strings.Repeat(" ", 24) + strings.Repeat("█", 24)},
 		{"phase section", `<section class="phase" id="phase-lint">`, "## lint\n\n**success** in 6.00s"},
 		{"what a phase did", "<li>2 iteration(s); stopped: iteration-limit</li>", "- 2 iteration(s); stopped: iteration-limit"},
-		{"LLM call with tokens, cost, cache", `<td>triage</td><td>ollama / qwen2.5-coder:7b</td><td class="mono">test.triage</td><td class="n">2200 / 200</td><td class="n">$0.0013</td><td class="n">4100ms</td><td>miss</td>`, "| 1 | triage | ollama / qwen2.5-coder:7b | `test.triage` | 2200 / 200 | $0.0013 | 4100ms | miss |"},
+		{"LLM call with tokens, cost, cache", `<td>triage</td><td>ollama/qwen2.5-coder:7b</td><td class="mono">test.triage</td><td class="n">2200 / 200</td><td class="n">$0.0013</td><td class="n">4100ms</td><td>miss</td>`, "| 1 | triage | ollama/qwen2.5-coder:7b | `test.triage` | 2200 / 200 | $0.0013 | 4100ms | miss |"},
 		{"cache hit and its provenance", "<td>hit (recorded)</td>", "| hit (recorded) |"},
 		{"prompt and response links", `<a href="05-test/llm/01-test.triage.prompt.md">prompt</a> · <a href="05-test/llm/01-test.triage.response.txt">response</a>`, "[prompt](05-test/llm/01-test.triage.prompt.md) · [response](05-test/llm/01-test.triage.response.txt)"},
 		{"test results per iteration", `<tr><td class="n">2</td><td>e2e</td><td class="n">7</td><td class="n">1</td>`, "| 2 | e2e | 7 | 1 | 0 | [`05-test/logs/02-e2e.jsonl`](05-test/logs/02-e2e.jsonl) |"},
-		{"failure with class and evidence", `<span class="class">assertion_failure</span> at <code>TestExamples/ignored_event</code>: status 500, want 202<pre class="evidence">acceptance_test.go:91: status 500, want 202`, "- iteration 2, **assertion_failure** at `TestExamples/ignored_event`: status 500, want 202\n\n  ```text\n  acceptance_test.go:91: status 500, want 202\n  ```"},
+		{"failure with class and evidence", `<span class="class">assertion_failure</span> at <code>tests/e2e/acceptance_test.go:91</code>: status 500, want 202<pre class="evidence">acceptance_test.go:91: status 500, want 202`, "- iteration 2, **assertion_failure** at `tests/e2e/acceptance_test.go:91`: status 500, want 202\n\n  ```text\n  acceptance_test.go:91: status 500, want 202\n  ```"},
 		{"added line coloured", `<span class="d-add">&#43;	w.WriteHeader(http.StatusOK)</span>`, "\n+\tw.WriteHeader(http.StatusOK)\n"},
 		{"removed line coloured", `<span class="d-del">-	w.WriteHeader(http.StatusCreated)</span>`, "\n-\tw.WriteHeader(http.StatusCreated)\n"},
 		{"change with its reason", `<p>health answered 201 instead of 200 — patch <a href="05-test/diffs/01-triage.patch">`, "health answered 201 instead of 200 — patch [`05-test/diffs/01-triage.patch`]"},
 		{"a refused change", `(refused)</span></h3>`, "for TestExamples/ignored_event (refused)"},
-		{"run failure linked", `— see <a href="05-test/logs/02-e2e.jsonl">`, "— see [`05-test/logs/02-e2e.jsonl`](05-test/logs/02-e2e.jsonl)"},
+		{"run failure at its line", `— see <code>tests/e2e/acceptance_test.go:91</code>`, "— see `tests/e2e/acceptance_test.go:91`"},
+		{"note linked", `— see <a href="05-test/diffs/01-triage.patch">`, "remediated in iteration 1 by triage: health answered 201 — see [`05-test/diffs/01-triage.patch`]"},
+		{"first screen: the test, its assertion, file:line", `<code class="test">TestExamples/ignored_event</code>: <span class="assertion">status 500, want 202</span> <span class="muted">(assertion_failure, at <code>tests/e2e/acceptance_test.go:91</code>)</span>`,
+			"  - `TestExamples/ignored_event`: status 500, want 202 (assertion_failure, at `tests/e2e/acceptance_test.go:91`)"},
+		{"first screen: what the models did", "<li>scaffold: wrote the handlers: 2 file(s) in <code>service/</code> (2 created)", "  - test: the triage role proposed 2 fix(es): 1 kept"},
+		{"first screen: where the answers came from", "2 model call(s): 1 answered live; 1 replayed, recorded from a model not named in the cache", "2 model call(s): 1 answered live"},
+		{"first screen: cost", "<b>What it cost:</b> $0.0013 on models", "- **What it cost:** $0.0013 on models"},
+		{"facts without raw backticks", "<li>6 file(s) in <code>service/</code></li>", "- 6 file(s) in `service/`"},
 		{"recommendation", "<li>Resolve the assertion_failure failure in test", "- Resolve the assertion_failure failure in test"},
 	} {
 		if !strings.Contains(h, tc.html) {
@@ -46,6 +53,12 @@ func TestReportsShowEveryPieceOfAFailingRun(t *testing.T) {
 		if !strings.Contains(md, tc.md) {
 			t.Errorf("report.md lacks the %s: %q", tc.piece, tc.md)
 		}
+	}
+	// Markdown's backticks become <code> in the page; only code and
+	// evidence blocks keep them as text.
+	prose := regexp.MustCompile(`(?s)<pre.*?</pre>|<style>.*?</style>`).ReplaceAllString(h, "")
+	if i := strings.Index(prose, "`"); i >= 0 {
+		t.Errorf("report.html shows a raw backtick: %q", prose[max(0, i-80):min(len(prose), i+80)])
 	}
 	if n := strings.Count(h, `<div class="bar `); n != 6 {
 		t.Errorf("%d timeline bars, want 6", n)

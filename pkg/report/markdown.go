@@ -40,12 +40,14 @@ func mdCell(s string) string {
 func markdown(v view) string {
 	var b strings.Builder
 	mdHeader(&b, v)
+	mdGlance(&b, v.Glance)
 	mdTimeline(&b, v.Rows)
 	mdPhaseTable(&b, v)
 	for _, r := range v.Rows {
 		mdPhase(&b, v, r)
 	}
 	mdFailures(&b, v.Failures)
+	mdNotes(&b, v.Notes)
 	mdRecommendations(&b, v.Recs)
 	mdTools(&b, v.Tools)
 	return b.String()
@@ -112,8 +114,68 @@ func mdFailures(b *strings.Builder, failures []summary.Failure) {
 	}
 }
 
+// mdGlance is the first screen: what happened, what failed and why, what
+// the models did, what it cost.
+func mdGlance(b *strings.Builder, g glance) {
+	b.WriteString("## At a glance\n\n")
+	fmt.Fprintf(b, "- **What happened:** %s\n", g.Happened)
+	if len(g.Failed) > 0 {
+		b.WriteString("- **What failed and why:**\n")
+		for _, f := range g.Failed {
+			b.WriteString("  - ")
+			if f.Test != "" {
+				fmt.Fprintf(b, "`%s`: ", f.Test)
+			} else {
+				fmt.Fprintf(b, "%s: ", f.Phase)
+			}
+			fmt.Fprintf(b, "%s (%s", mdCell(f.Message), f.Class)
+			if f.Where != "" {
+				fmt.Fprintf(b, ", at %s", mdLink(f.Where))
+			}
+			b.WriteString(")\n")
+			if len(f.Evidence) > 0 {
+				fmt.Fprintf(b, "\n    ```text\n    %s\n    ```\n\n", strings.Join(f.Evidence, "\n    "))
+			}
+		}
+		if g.More > 0 {
+			fmt.Fprintf(b, "  - and %d more: see [Failures](#failures)\n", g.More)
+		}
+	}
+	b.WriteString("- **What the models did:**")
+	if len(g.AI) == 0 {
+		b.WriteString(" nothing kept from a model")
+	}
+	b.WriteString("\n")
+	for _, a := range g.AI {
+		fmt.Fprintf(b, "  - %s\n", a)
+	}
+	fmt.Fprintf(b, "  - %s\n", g.Answers)
+	fmt.Fprintf(b, "- **What it cost:** %s\n", g.Cost)
+	b.WriteString("- **Read more:** [what the terminal showed](transcript.txt), [the model conversations](ai_chats/)\n\n")
+}
+
+// mdNotes lists what the run found and dealt with, or left for a human,
+// without failing; nothing when there is none.
+func mdNotes(b *strings.Builder, notes []summary.Failure) {
+	if len(notes) == 0 {
+		return
+	}
+	b.WriteString("## Notes\n\nFound and dealt with, or left for a human; none of these changed the run's status.\n\n")
+	for _, f := range notes {
+		fmt.Fprintf(b, "- **%s** in `%s`: %s", f.Class, f.Phase, f.Message)
+		if f.Where != "" {
+			fmt.Fprintf(b, " — see %s", mdLink(f.Where))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+}
+
 func mdRecommendations(b *strings.Builder, recs []string) {
 	b.WriteString("## Recommendations\n\n")
+	if len(recs) == 0 {
+		b.WriteString("None: nothing in this run calls for action.\n")
+	}
 	for _, r := range recs {
 		fmt.Fprintf(b, "- %s\n", r)
 	}
@@ -174,7 +236,7 @@ func mdCalls(b *strings.Builder, calls []Call) {
 	if len(calls) == 0 {
 		return
 	}
-	b.WriteString("| # | role | provider / model | prompt | tokens in / out | cost | latency | cache | files |\n| ---: | --- | --- | --- | ---: | ---: | ---: | --- | --- |\n")
+	b.WriteString("| # | role | answered by | prompt | tokens in / out | cost | latency | cache | files |\n| ---: | --- | --- | --- | ---: | ---: | ---: | --- | --- |\n")
 	for _, c := range calls {
 		files := []string{}
 		if c.PromptFile != "" {
@@ -183,8 +245,11 @@ func mdCalls(b *strings.Builder, calls []Call) {
 		if c.ResponseFile != "" {
 			files = append(files, fmt.Sprintf("[response](%s)", c.ResponseFile))
 		}
-		fmt.Fprintf(b, "| %d | %s | %s / %s | `%s` | %d / %d | $%.4f | %dms | %s | %s |\n", c.N, c.Role, c.Provider, c.Model, c.Prompt,
-			c.PromptTokens, c.CompletionTokens, c.CostUSD, c.LatencyMS, cacheText(c), strings.Join(files, " · "))
+		if c.Chat != "" {
+			files = append(files, fmt.Sprintf("[chat](%s)", c.Chat))
+		}
+		fmt.Fprintf(b, "| %d | %s | %s | `%s` | %s | $%.4f | %dms | %s | %s |\n", c.N, c.Role, answeredBy(c), c.Prompt,
+			tokens(c), c.CostUSD, c.LatencyMS, cacheText(c), strings.Join(files, " · "))
 	}
 	b.WriteString("\n")
 }
@@ -250,6 +315,28 @@ func mdDiff(b *strings.Builder, d diff) {
 		fmt.Fprintf(b, "\n_%d more line(s) in the patch file._\n", d.Cut)
 	}
 	b.WriteString("\n")
+}
+
+// answeredBy names who answered a call, as recorded: a hand-written
+// fixture is never passed off as the configured model's answer.
+func answeredBy(c Call) string {
+	configured := c.Provider + "/" + c.Model
+	switch {
+	case c.CacheHit && c.Source == "fixture":
+		return "hand-written fixture (role configured for " + configured + ")"
+	case c.CacheHit && c.AnsweredBy != "":
+		return c.AnsweredBy + ", recorded (role configured for " + configured + ")"
+	}
+	return configured
+}
+
+// tokens are a call's token counts; a fixture's are estimated from its
+// length, and say so.
+func tokens(c Call) string {
+	if c.Source == "fixture" {
+		return fmt.Sprintf("~%d / ~%d (estimated)", c.PromptTokens, c.CompletionTokens)
+	}
+	return fmt.Sprintf("%d / %d", c.PromptTokens, c.CompletionTokens)
 }
 
 func cacheText(c Call) string {

@@ -23,6 +23,7 @@ type Input struct {
 	Offline   bool              `json:"offline"`
 	Phases    []summary.Phase   `json:"phases"`
 	Failures  []summary.Failure `json:"failures"`
+	Notes     []summary.Failure `json:"notes,omitempty"`
 	Tools     []phase.ToolUse   `json:"tools"`
 	LLM       summary.LLM       `json:"llm"`
 	Tests     Tests             `json:"tests"`
@@ -54,6 +55,12 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 		return Output{}, fmt.Errorf("report: %w", err)
 	}
 	out := Output{Markdown: "report.md", Recommendations: recs}
+	if err := writeChats(func(name string, b []byte) error {
+		_, err := env.Top.Write(name, b)
+		return err
+	}, env.Top.Dir(), v); err != nil {
+		return out, fmt.Errorf("report: %w", err)
+	}
 	page, err := html(v)
 	if err != nil {
 		return out, fmt.Errorf("report.html: %w", err)
@@ -93,17 +100,16 @@ func Outcome(in Input) string {
 	if len(skipped) > 0 {
 		s += ", skipped: " + strings.Join(skipped, ", ")
 	}
-	return s + fmt.Sprintf("; tests %d passed, %d failed; %d failure(s) recorded", in.Tests.Passed, in.Tests.Failed, len(in.Failures))
+	return s + fmt.Sprintf("; tests %d passed, %d failed; %s", in.Tests.Passed, in.Tests.Failed, noteCount(in.Failures, in.Notes))
 }
 
 // Recommend lists what to do next, most specific first: what this run's
-// failures and skips call for, then the productionising steps that matter
-// for a run like this one. It always returns at least three.
+// failures, notes and skips call for. A run that calls for nothing gets
+// none: advice every run gets is advice nobody reads.
 func Recommend(in Input) []string {
 	var advice []string
-	advice = append(advice, failureAdvice(in.Failures)...)
+	advice = append(advice, failureAdvice(append(append([]summary.Failure(nil), in.Failures...), in.Notes...))...)
 	advice = append(advice, runAdvice(in)...)
-	advice = append(advice, standingAdvice()...)
 	return unique(advice)
 }
 
@@ -143,7 +149,7 @@ func outcomeAdvice(f summary.Failure) (string, bool) {
 	case strings.HasPrefix(f.Message, "injected fault "):
 		return "This run planted a fault on purpose (`--inject`); the workdir was restored afterwards. Read 05-test/ to see how it was found and fixed; nothing needs doing in the service.", true
 	case strings.HasPrefix(f.Message, "remediated in iteration"):
-		return fmt.Sprintf("A %s failure was fixed by the loop (%s): review the patch and, if the cause is in generated code, fix the prompt or the spec so the next run does not need it.", f.Class, f.Where), true
+		return fmt.Sprintf("A failure (%s) was fixed by the loop (%s): review the patch and, if the cause is in generated code, fix the prompt or the spec so the next run does not need it.", f.Class, f.Where), true
 	case strings.HasPrefix(f.Message, "a human must decide"):
 		return fmt.Sprintf("A proposed change was not applied (%s): %s. Read it and apply it by hand if it is right.", f.Where, f.Message), true
 	case strings.HasPrefix(f.Message, "not regenerated: "):
@@ -187,23 +193,10 @@ func runAdvice(in Input) []string {
 	if len(skipped) > 0 {
 		out = append(out, fmt.Sprintf("Phases %s were skipped: run the whole pipeline before trusting the service end to end.", strings.Join(skipped, ", ")))
 	}
-	if in.Offline {
-		out = append(out, "This run replayed committed model answers (`--offline`): re-record them against the model you will use in production (`orchestrate run` with a provider configured) and review the diff of the cache.")
-	}
 	if in.LLM.Calls > 0 && in.LLM.CacheHits < in.LLM.Calls {
 		out = append(out, fmt.Sprintf("%d of %d model calls missed the cache: commit `llm.cache_dir` so CI replays them for free and deterministically.", in.LLM.Calls-in.LLM.CacheHits, in.LLM.Calls))
 	}
 	return out
-}
-
-// standingAdvice is the productionising steps every run gets, in order of
-// value for a pipeline that sends code and logs to models.
-func standingAdvice() []string {
-	return []string{
-		"Keep provider keys in a secret manager and inject them at run time; `secrets.env` names extra variables whose values are redacted from prompts and artifacts.",
-		"Skip unchanged work: each phase's input hash is recorded in the summary, so a phase whose hash matches the last successful run can reuse its output.",
-		"Export the run's trace id and per-phase spans (events.jsonl) to your tracing backend so slow phases and costly prompts are visible across runs.",
-	}
 }
 
 // unique keeps the first of each repeated piece of advice, in order: two

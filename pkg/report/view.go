@@ -24,10 +24,12 @@ type Call struct {
 	CostUSD          float64 `json:"cost_usd"`
 	LatencyMS        int64   `json:"latency_ms"`
 	CacheHit         bool    `json:"cache_hit"`
-	Source           string  `json:"source,omitempty"` // the cached answer's provenance: recorded or fixture
+	Source           string  `json:"source,omitempty"`      // the cached answer's provenance: recorded or fixture
+	AnsweredBy       string  `json:"answered_by,omitempty"` // the model the cached answer was recorded from, as recorded
 	Error            string  `json:"error,omitempty"`
 	PromptFile       string  `json:"prompt_file,omitempty"` // relative to the run directory
 	ResponseFile     string  `json:"response_file,omitempty"`
+	Chat             string  `json:"chat,omitempty"` // ai_chats/<n>-<role>.md, set by the report
 }
 
 // The phases' projections, defined with the phase contract.
@@ -51,6 +53,10 @@ type view struct {
 	// Replayed are the token counts the cached answers carry from when they
 	// were recorded (prompt, completion): not spent by this run.
 	Replayed [2]int
+	// Estimated are the token counts hand-written fixtures carry: estimated
+	// from their length, never counted by a model.
+	Estimated [2]int
+	Glance    glance
 }
 
 type phaseRow struct {
@@ -80,6 +86,14 @@ const maxDiffLines = 300
 // from ("" to leave diffs out).
 func newView(in Input, recs []string, runDir string) view {
 	v := view{Input: in, Status: status(in), Outcome: Outcome(in), Recs: recs, Diffs: map[string]diff{}}
+	v.Calls = append([]Call(nil), in.Calls...)
+	for _, ch := range chats(v.Calls) {
+		for i := range v.Calls {
+			if v.Calls[i].PromptFile == ch.Call.PromptFile {
+				v.Calls[i].Chat = ch.Name
+			}
+		}
+	}
 	details := map[string]Detail{}
 	for _, d := range in.Details {
 		details[d.Phase] = d
@@ -88,7 +102,11 @@ func newView(in Input, recs []string, runDir string) view {
 		v.Total += p.DurationSeconds
 	}
 	for _, c := range in.Calls {
-		if c.CacheHit {
+		switch {
+		case c.CacheHit && c.Source == "fixture":
+			v.Estimated[0] += c.PromptTokens
+			v.Estimated[1] += c.CompletionTokens
+		case c.CacheHit:
 			v.Replayed[0] += c.PromptTokens
 			v.Replayed[1] += c.CompletionTokens
 		}
@@ -100,7 +118,7 @@ func newView(in Input, recs []string, runDir string) view {
 			r.Left = 100 * at / v.Total
 			r.Width = 100 * p.DurationSeconds / v.Total
 		}
-		for _, c := range in.Calls {
+		for _, c := range v.Calls {
 			if c.Phase == p.Name {
 				r.Calls = append(r.Calls, c)
 			}
@@ -115,6 +133,7 @@ func newView(in Input, recs []string, runDir string) view {
 		at += p.DurationSeconds
 		v.Rows = append(v.Rows, r)
 	}
+	v.Glance = newGlance(v)
 	return v
 }
 
@@ -179,6 +198,9 @@ func (v view) LLMLine() string {
 		v.LLM.Calls, v.LLM.CacheHits, v.LLM.PromptTokens, v.LLM.CompletionTokens, v.LLM.CostUSD)
 	if v.Replayed[0]+v.Replayed[1] > 0 {
 		s += fmt.Sprintf("; the replayed answers carry %d + %d tokens from when they were recorded", v.Replayed[0], v.Replayed[1])
+	}
+	if v.Estimated[0]+v.Estimated[1] > 0 {
+		s += fmt.Sprintf("; the replayed hand-written fixtures are estimated at ~%d + ~%d tokens", v.Estimated[0], v.Estimated[1])
 	}
 	return s
 }

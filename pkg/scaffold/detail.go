@@ -25,7 +25,16 @@ func (o Output) Detail() phase.Detail {
 		d.Facts = append(d.Facts, fmt.Sprintf("refused to write `%s`: %s", r.Path, r.Reason))
 	}
 	if o.Notes != "" {
-		d.Facts = append(d.Facts, "the model's design notes: "+o.Notes)
+		d.Facts = append(d.Facts, "design notes in the codegen answer: "+o.Notes)
+	}
+	var fromModel []workspace.Change
+	for _, f := range o.Files {
+		if strings.HasPrefix(f.Source, "model: ") {
+			fromModel = append(fromModel, f)
+		}
+	}
+	if len(fromModel) > 0 {
+		d.AI = fmt.Sprintf("wrote the handlers: %d file(s) in `%s/` (%s), compiled after %d attempt(s)", len(fromModel), o.Dir, workspace.Count(fromModel), o.Build.Attempts)
 	}
 	d.Changes = phase.Patches(o.Patches, func(i int, p string) (string, string) {
 		if strings.Contains(path.Base(p), "repair") {

@@ -16,8 +16,10 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 )
 
-// SchemaVersion is bumped on any change to the shape below.
-const SchemaVersion = "1.0.0"
+// SchemaVersion is bumped on any change to the shape below. 2.0.0:
+// failures holds only what went wrong; what was found and dealt with
+// (remediated, flaky, injected, findings left, proposals) is in notes.
+const SchemaVersion = "2.0.0"
 
 // Schema is the JSON Schema (draft 2020-12) every summary validates against.
 //
@@ -58,7 +60,8 @@ type Summary struct {
 	TestsPassed      int       `json:"tests_passed"`
 	TestsFailed      int       `json:"tests_failed"`
 	TestsSkipped     int       `json:"tests_skipped"`
-	Failures         []Failure `json:"failures"`
+	Failures         []Failure `json:"failures"` // what went wrong
+	Notes            []Failure `json:"notes"`    // what was found and dealt with, or left for a human; the status does not depend on them
 	Recommendations  []string  `json:"recommendations"`
 	Phases           []Phase   `json:"phases"`
 	LLM              LLM       `json:"llm"`
@@ -73,7 +76,7 @@ type Tool struct {
 	Role    string `json:"role"`
 }
 
-// Failure is one thing that went wrong.
+// Failure is one thing that went wrong, or, in Notes, one thing found.
 type Failure struct {
 	Phase   string `json:"phase"`
 	Class   string `json:"class"`
@@ -132,6 +135,12 @@ func FileName(t time.Time) string {
 // Write stores s under dir without replacing another run's summary: two
 // runs that start in the same second get the run id appended.
 func Write(dir string, s *Summary) (string, error) {
+	if s.Notes == nil {
+		s.Notes = []Failure{}
+	}
+	if s.Recommendations == nil {
+		s.Recommendations = []string{}
+	}
 	b, err := artifact.MarshalJSON(s)
 	if err != nil {
 		return "", fmt.Errorf("summary: encode: %w", err)
@@ -188,7 +197,39 @@ func Read(path string) (*Summary, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("summary %s: %w", path, err)
 	}
+	upgrade(&s)
 	return &s, nil
+}
+
+// upgrade reads a summary of schema 1.x, whose failures also held what
+// the run only noted, as the current schema: those move to notes.
+func upgrade(s *Summary) {
+	if !strings.HasPrefix(s.SchemaVersion, "1.") {
+		return
+	}
+	var failures, notes []Failure
+	for _, f := range s.Failures {
+		if s.Status == Success || noteV1(f) {
+			notes = append(notes, f)
+		} else {
+			failures = append(failures, f)
+		}
+	}
+	s.Failures, s.Notes = failures, append(s.Notes, notes...)
+}
+
+// noteV1 tells a 1.x note from a failure by what the notes said.
+func noteV1(f Failure) bool {
+	switch f.Class {
+	case "flaky", "lint_findings":
+		return true
+	}
+	for _, p := range []string{"injected fault ", "remediated in iteration", "a human must decide", "phases.test.max_questions", "cleanup "} {
+		if strings.HasPrefix(f.Message, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Find returns the summary of run id under dir.

@@ -19,6 +19,7 @@ func full() *Summary {
 		TraceID:         strings.Repeat("a", 32),
 		ToolsUsed:       []Tool{{Name: "orchestrate", Version: "dev", Role: "orchestrator"}},
 		Failures:        []Failure{{Phase: "report", Class: string(failure.LLMError), Message: "m", Where: "x"}},
+		Notes:           []Failure{{Phase: "test", Class: string(failure.Flaky), Message: "TestX failed, then passed when re-run alone"}},
 		Recommendations: []string{"a", "b", "c"},
 		Phases: []Phase{
 			{Name: "report", Status: "success", DurationSeconds: 0.1, InputHash: strings.Repeat("0", 64)},
@@ -48,7 +49,8 @@ func TestSchemaKnowsEveryClass(t *testing.T) {
 func TestSchemaRejects(t *testing.T) {
 	cases := map[string]func(*Summary){
 		"unknown status":        func(s *Summary) { s.Status = "ok" },
-		"two recommendations":   func(s *Summary) { s.Recommendations = s.Recommendations[:2] },
+		"null recommendations":  func(s *Summary) { s.Recommendations = nil },
+		"null notes":            func(s *Summary) { s.Notes = nil },
 		"skip without reason":   func(s *Summary) { s.Phases[1].SkipReason = "" },
 		"unknown failure class": func(s *Summary) { s.Failures[0].Class = "oops" },
 		"negative tests":        func(s *Summary) { s.TestsPassed = -1 },
@@ -91,5 +93,40 @@ func TestWriteKeepsBothRunsOfOneSecond(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, FileName(a.StartedAt))); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A 1.x summary, whose failures also held notes, reads as the current
+// schema: a success's failures are all notes; a failed run's notes are
+// told by what they said.
+func TestReadUpgradesV1(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, doc string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ok := write("summary-a.json", `{"schema_version":"1.0.0","run_id":"a","status":"success","failures":[
+		{"phase":"test","class":"assertion_failure","message":"remediated in iteration 1 by triage: x"},
+		{"phase":"lint","class":"lint_findings","message":"SA4006: y"}]}`)
+	bad := write("summary-b.json", `{"schema_version":"1.0.0","run_id":"b","status":"failed","failures":[
+		{"phase":"test","class":"assertion_failure","message":"TestPost/bad: status 200, want 400"},
+		{"phase":"test","class":"flaky","message":"TestZ failed, then passed when re-run alone: flaky"},
+		{"phase":"test","class":"assertion_failure","message":"injected fault negate at handlers.go:12"}]}`)
+	s, err := Read(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Failures) != 0 || len(s.Notes) != 2 {
+		t.Errorf("success: %d failures, %d notes; want 0 and 2", len(s.Failures), len(s.Notes))
+	}
+	s, err = Read(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Failures) != 1 || s.Failures[0].Message != "TestPost/bad: status 200, want 400" || len(s.Notes) != 2 {
+		t.Errorf("failed: failures %+v, notes %+v", s.Failures, s.Notes)
 	}
 }

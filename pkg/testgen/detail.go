@@ -17,6 +17,7 @@ func (o Output) Detail() phase.Detail {
 	} else {
 		c := u.Counts
 		d.Facts = append(d.Facts, fmt.Sprintf("unit tests from the testgen role: %d generated, %d compiled, %d passed, %d kept, %d dropped, %d file(s) repaired", c.Generated, c.Compiled, c.Passed, c.Kept, c.Dropped, c.Repaired))
+		d.AI = fmt.Sprintf("proposed %d unit test(s): %d kept, %d dropped", c.Generated, c.Kept, c.Dropped)
 		if u.CoverageBefore != nil && u.CoverageAfter != nil {
 			d.Facts = append(d.Facts, fmt.Sprintf("statement coverage of the service: %.1f%% without them, %.1f%% with them", *u.CoverageBefore, *u.CoverageAfter))
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
+	"github.com/orchestrate-dev/orchestrate/pkg/triage"
 )
 
 // Detail is what the phase did, for the report.
@@ -28,9 +29,13 @@ func (o Output) Detail() phase.Detail {
 	for _, it := range o.Iterations {
 		ri := phase.Iteration{N: it.N, Verdict: it.Verdict, Suites: []phase.SuiteResult{suite("unit", it.Unit), suite("e2e", it.E2E)}}
 		for _, f := range it.Failures {
-			ri.Failures = append(ri.Failures, phase.FailureDetail{Class: string(f.Class), Where: f.Where(), Message: f.Message, Evidence: f.Evidence})
+			ri.Failures = append(ri.Failures, phase.FailureDetail{Test: f.Test, Class: string(f.Class), Where: f.Where(), Message: f.Message, Evidence: f.Evidence})
 		}
 		d.Iterations = append(d.Iterations, ri)
+	}
+	d.AI = remediations(o.Remediations)
+	if o.Stop == StopModel || o.Stop == StopBudget {
+		d.AI = strings.TrimPrefix(d.AI+"; ", "; ") + "the loop stopped without the triage role's answer: " + reason(triage.Failure{Message: o.StopDetail})
 	}
 	for _, r := range o.Remediations {
 		why := r.RootCause
@@ -53,9 +58,10 @@ func suite(name string, s Suite) phase.SuiteResult {
 	return phase.SuiteResult{Name: name, Ran: s.Ran, Why: s.Why, Passed: s.Counts.Passed, Failed: s.Counts.Failed, Skipped: s.Counts.Skipped, Log: s.Log}
 }
 
-// Notes say in the summary what was found and done: failures left fail
-// the run (the first through the phase's error); flakes, remediated
-// failures, proposals for a human and the question cap are noted.
+// Notes say in the summary what was found and done: flakes, remediated
+// failures, proposals for a human and the question cap. Failures left
+// fail the run (the first through the phase's error, the others through
+// MoreFailures).
 func (o Output) Notes() []summary.Failure {
 	var out []summary.Failure
 	if in := o.Inject; in != nil {
@@ -72,11 +78,6 @@ func (o Output) Notes() []summary.Failure {
 				Message: fmt.Sprintf("a human must decide: %s (%s)", r.Reason, r.Failure.Message), Where: r.Patch})
 		}
 	}
-	for i, f := range o.Remaining {
-		if i > 0 { // the first is the phase's own failure
-			out = append(out, summary.Failure{Phase: phase.Test, Class: string(f.Class), Message: f.Message, Where: f.Where()})
-		}
-	}
 	if len(o.QuestionCapHit) > 0 {
 		out = append(out, summary.Failure{Phase: phase.Test, Class: string(failure.Unknown),
 			Message: fmt.Sprintf("phases.test.max_questions (%d) was reached in iteration(s) %v: some failures were not put to the triage role", o.QuestionCap, o.QuestionCapHit)})
@@ -84,6 +85,18 @@ func (o Output) Notes() []summary.Failure {
 	for _, f := range o.Flaky {
 		out = append(out, summary.Failure{Phase: phase.Test, Class: string(failure.Flaky),
 			Message: fmt.Sprintf("%s failed, then passed when re-run alone: flaky, reported and not edited", f.Test), Where: f.Rerun})
+	}
+	return out
+}
+
+// MoreFailures are the failures left but the first, which the phase's
+// error names.
+func (o Output) MoreFailures() []summary.Failure {
+	var out []summary.Failure
+	for i, f := range o.Remaining {
+		if i > 0 {
+			out = append(out, summary.Failure{Phase: phase.Test, Class: string(f.Class), Message: reason(f), Where: f.Where()})
+		}
 	}
 	return out
 }
@@ -98,4 +111,32 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// remediations says what the loop's changes became, the triage role's
+// apart from the deterministic ones; empty when it made none.
+func remediations(rs []Remediation) string {
+	var parts []string
+	for _, kind := range []string{"model", "deterministic"} {
+		n, total := map[string]int{}, 0
+		for _, r := range rs {
+			if r.Kind == kind {
+				n[string(r.Status)]++
+				total++
+			}
+		}
+		if total == 0 {
+			continue
+		}
+		who := "the triage role proposed"
+		if kind == "deterministic" {
+			who = "deterministic fixes tried"
+		}
+		line := fmt.Sprintf("%s %d fix(es): %d kept, %d reverted, %d left for a human", who, total, n[string(Applied)], n[string(Reverted)], n[string(Refused)]+n[string(Proposal)])
+		if k := total - n[string(Applied)] - n[string(Reverted)] - n[string(Refused)] - n[string(Proposal)]; k > 0 {
+			line += fmt.Sprintf(", %d never made (no usable answer)", k)
+		}
+		parts = append(parts, line)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -188,12 +188,7 @@ func (l *loop) ask(ctx context.Context, r *Remediation, c Cluster) error {
 	return nil
 }
 
-func modelName(ex llm.Exchange) string {
-	if ex.ModelSeen != "" {
-		return ex.ModelSeen
-	}
-	return ex.Model
-}
+func modelName(ex llm.Exchange) string { return ex.AnsweredBy() }
 
 func sameNeed(had, now []string) bool {
 	for _, n := range now {

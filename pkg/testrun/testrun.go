@@ -179,8 +179,14 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 	l.finish()
 	if err == nil && len(out.Remaining) > 0 {
 		f := out.Remaining[0]
+		// The test and its assertion first, short: the loop's story is
+		// in output.json and the report.
+		more := ""
+		if n := len(out.Remaining) - 1; n > 0 {
+			more = fmt.Sprintf("%d more failure(s); ", n)
+		}
 		err = &failure.Error{Class: f.Class, Where: f.Where(),
-			Message: fmt.Sprintf("%d failure(s) left when the loop stopped (%s: %s); first: %s", len(out.Remaining), out.Stop, out.StopDetail, f.Message)}
+			Message: fmt.Sprintf("%s (%sthe loop stopped: %s)", reason(f), more, out.Stop)}
 	}
 	return out, err
 }

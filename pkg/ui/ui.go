@@ -92,6 +92,7 @@ type live struct {
 	w       io.Writer
 	now     func() time.Time
 	running string
+	step    string // the running phase's latest step
 	started time.Time
 	frame   int
 	stop    chan struct{}
@@ -124,21 +125,48 @@ func (l *live) tick() {
 }
 
 func (l *live) drawRunning() {
-	fmt.Fprintf(l.w, "\r\x1b[2K%s %s %s", styleInfo.Render(spinner[l.frame%len(spinner)]), styleName.Render(l.running),
-		styleDim.Render(fmt.Sprintf("%.1fs", l.now().Sub(l.started).Seconds())))
+	step := ""
+	if l.step != "" {
+		step = " " + styleDim.Render(clip(l.step, maxStep))
+	}
+	fmt.Fprintf(l.w, "\r\x1b[2K%s %s %s%s", styleInfo.Render(spinner[l.frame%len(spinner)]), styleName.Render(l.running),
+		styleDim.Render(fmt.Sprintf("%.1fs", l.now().Sub(l.started).Seconds())), step)
+}
+
+// maxStep keeps the spinner's line on one line of a narrow terminal.
+const maxStep = 60
+
+// Step shows what the running phase is doing now (its latest log line)
+// beside its spinner, until the next step or the phase's end.
+func (l *live) Step(phase, line string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if phase != l.running {
+		return
+	}
+	l.step = line
+	l.drawRunning()
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func (l *live) PhaseStarted(name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.running, l.started = name, l.now()
+	l.running, l.started, l.step = name, l.now(), ""
 	l.drawRunning()
 }
 
 func (l *live) PhaseFinished(rec summary.Phase, note string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.running = ""
+	l.running, l.step = "", ""
 	var mark, tail string
 	switch rec.Status {
 	case "success":

@@ -12,16 +12,19 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
 	auditlog "github.com/orchestrate-dev/orchestrate/pkg/audit"
+	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
+	"github.com/orchestrate-dev/orchestrate/pkg/locate"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
 
 // Options of `orchestrate audit`.
 type Options struct {
-	F         *cmdutil.Factory
-	Artifacts string
-	RunID     string
-	Head      string // a head kept outside the run
+	F          *cmdutil.Factory
+	ConfigFile string
+	Artifacts  string
+	RunID      string
+	Head       string // a head kept outside the run
 }
 
 // NewCmdAudit verifies a run's audit log.
@@ -59,7 +62,8 @@ func NewCmdAudit(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 			return Audit(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Artifacts, "artifacts", "artifacts", "artifacts `DIR`")
+	runscmd.AddLocationFlags(cmd, &opts.ConfigFile, &opts.Artifacts)
+	cmd.ValidArgsFunction = runscmd.CompleteRunIDs(&opts.ConfigFile, &opts.Artifacts)
 	cmd.Flags().StringVar(&opts.Head, "head", "", "the log's head `HASH` (at least 12 hex digits) as kept outside the run")
 	return cmd
 }
@@ -70,7 +74,8 @@ func Audit(opts *Options) error {
 	if err := artifact.ValidRunID(opts.RunID); err != nil {
 		return cmdutil.FlagErrorf(err)
 	}
-	runDir, err := filepath.Abs(filepath.Join(opts.Artifacts, opts.RunID))
+	arts := locate.Artifacts(locate.Cwd(), opts.ConfigFile, opts.Artifacts)
+	runDir, err := filepath.Abs(filepath.Join(arts, opts.RunID))
 	if err != nil {
 		return cmdutil.FlagErrorf(err)
 	}
@@ -79,7 +84,7 @@ func Audit(opts *Options) error {
 	if k := opts.F.Getenv(auditlog.KeyEnv); k != "" {
 		a.Key = []byte(k)
 	}
-	if e, err := summary.Find(opts.Artifacts, opts.RunID); err == nil {
+	if e, err := summary.Find(arts, opts.RunID); err == nil {
 		if a.Summary, err = os.ReadFile(e.Path); err != nil {
 			return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("audit: %w", err)}
 		}

@@ -11,10 +11,10 @@ import (
 func TestNewCmdAudit(t *testing.T) {
 	const id = "20261120T224100Z-1a2b3c"
 	tests := []cmdtest.FlagCase[Options]{
-		{Name: "run id", Args: []string{id}, Want: Options{RunID: id, Artifacts: "artifacts"}},
+		{Name: "run id", Args: []string{id}, Want: Options{RunID: id}},
 		{Name: "artifacts", Args: []string{id, "--artifacts", "ci-artifacts"}, Want: Options{RunID: id, Artifacts: "ci-artifacts"}},
 		{Name: "flag before the run id", Args: []string{"--artifacts=ci", id}, Want: Options{RunID: id, Artifacts: "ci"}},
-		{Name: "run id after --", Args: []string{"--", "-odd"}, Want: Options{RunID: "-odd", Artifacts: "artifacts"}},
+		{Name: "run id after --", Args: []string{"--", "-odd"}, Want: Options{RunID: "-odd"}},
 		{Name: "missing run id", WantErr: "accepts 1 arg(s), received 0"},
 		{Name: "two run ids", Args: []string{id, id}, WantErr: "accepts 1 arg(s), received 2"},
 		{Name: "artifacts without value", Args: []string{id, "--artifacts"}, WantErr: "flag needs an argument: --artifacts"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/locate"
 	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
@@ -45,7 +46,7 @@ func NewCmdConfig(f *cmdutil.Factory, runF func(context.Context, *Options) error
 // Print loads and prints the config.
 func Print(opts *Options) error {
 	l := &config.Loader{Sections: pipeline.Sections(), Viper: viper.New(), Environ: opts.F.Environ}
-	cfg, err := l.Load(opts.ConfigFile)
+	cfg, err := l.Load(locate.Config(locate.Cwd(), opts.ConfigFile))
 	if err != nil {
 		return &cmdutil.ExitError{Code: summary.ExitUsage, Err: err}
 	}

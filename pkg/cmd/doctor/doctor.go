@@ -19,6 +19,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
+	"github.com/orchestrate-dev/orchestrate/pkg/locate"
 	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
@@ -89,11 +90,12 @@ func (cs *checks) add(name string, err error, okMsg string) {
 func Doctor(ctx context.Context, opts *Options) error {
 	f := opts.F
 	l := &config.Loader{Sections: pipeline.Sections(), Viper: viper.New(), Environ: f.Environ}
-	cfg, err := l.Load(opts.ConfigFile)
+	cfgFile := locate.Config(locate.Cwd(), opts.ConfigFile)
+	cfg, err := l.Load(cfgFile)
 	if err != nil {
 		return &cmdutil.ExitError{Code: summary.ExitUsage, Err: err}
 	}
-	workdir := filepath.Dir(mustAbs(opts.ConfigFile))
+	workdir := filepath.Dir(cfgFile)
 	var cs checks
 	cs.tools(f.Versions(ctx))
 	cacheDir := cfg.LLM.CacheDir
@@ -112,6 +114,9 @@ func Doctor(ctx context.Context, opts *Options) error {
 	}
 	cs.add("artifacts", writable(art), "writable: "+art)
 	if bad := cs.print(f.IOStreams.Out); bad > 0 {
+		if hint := offlineHint(opts, cfg, cs, cacheDir); hint != "" {
+			fmt.Fprintln(f.IOStreams.ErrOut, hint)
+		}
 		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("doctor: %d problem(s) to fix", bad)}
 	}
 	return nil
@@ -243,17 +248,28 @@ func writable(dir string) error {
 	return os.Remove(f.Name())
 }
 
-func mustAbs(p string) string {
-	a, err := filepath.Abs(p)
-	if err != nil {
-		return p
-	}
-	return a
-}
-
 func clip(s string) string {
 	if len(s) > 120 {
 		return s[:120] + "…"
 	}
 	return s
+}
+
+// offlineHint is what a fresh clone needs to hear when its models are not
+// reachable: the committed answers replay with --offline, no model needed.
+func offlineHint(opts *Options, cfg *config.Config, cs checks, cacheDir string) string {
+	if opts.Offline || cfg.LLM.Mode == llm.ModeReplay {
+		return ""
+	}
+	rolesFailed := false
+	for _, c := range cs {
+		if !c.ok && strings.HasPrefix(c.name, "role ") {
+			rolesFailed = true
+		}
+	}
+	n, err := countEntries(cacheDir)
+	if !rolesFailed || err != nil || n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("No model needed to try it: %s holds %d recorded answers, and `orchestrate run --offline` replays them (what ./orchestrate.sh does when no key is set). `orchestrate doctor --offline` checks that setup.", cacheDir, n)
 }

@@ -1,8 +1,13 @@
 package doctor
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil/cmdtest"
@@ -35,4 +40,33 @@ func TestNewCmdDoctor(t *testing.T) {
 		{Name: "unknown shorthand", Args: []string{"-t", "1s"}, WantErr: "unknown shorthand flag: 't' in -t"},
 	}
 	cmdtest.CheckFlags(t, NewCmdDoctor, func(o *Options, f *cmdutil.Factory) { o.F = f }, tests)
+}
+
+// On a fresh clone no model answers, but the committed cache does: doctor
+// says so, and how to use it; with every role fine, or no cache, it does
+// not.
+func TestOfflineHint(t *testing.T) {
+	cache := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(cache, "scaffold.codegen"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cache, "scaffold.codegen", "k.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	def := config.Default()
+	cfg := &def
+	failed := checks{{"go", true, ""}, {"role codegen", false, "connection refused"}}
+	fine := checks{{"go", true, ""}, {"role codegen", true, ""}, {"docker", false, "down"}}
+	if h := offlineHint(&Options{}, cfg, failed, cache); !strings.Contains(h, "orchestrate run --offline") || !strings.Contains(h, "1 recorded answers") {
+		t.Errorf("hint %q", h)
+	}
+	for name, h := range map[string]string{
+		"roles fine": offlineHint(&Options{}, cfg, fine, cache),
+		"no cache":   offlineHint(&Options{}, cfg, failed, filepath.Join(cache, "none")),
+		"offline":    offlineHint(&Options{Offline: true}, cfg, failed, cache),
+	} {
+		if h != "" {
+			t.Errorf("%s: hint %q", name, h)
+		}
+	}
 }

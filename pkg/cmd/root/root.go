@@ -11,6 +11,7 @@ import (
 	configcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/config"
 	doctorcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/doctor"
 	downcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/down"
+	mergecmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/merge"
 	runcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/run"
 	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	schemacmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/schema"
@@ -40,7 +41,10 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		`),
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       f.Version,
 	}
+	// --version prints what `orchestrate version` prints.
+	cmd.SetVersionTemplate(strings.ReplaceAll(versioncmd.Line("{{.Version}}"), "%", "%%") + "\n")
 	cmd.SetOut(f.IOStreams.Out)
 	cmd.SetErr(f.IOStreams.ErrOut)
 	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
@@ -50,11 +54,13 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		showcmd.NewCmdShow(f, nil),
 		auditcmd.NewCmdAudit(f, nil),
 		downcmd.NewCmdDown(f, nil),
+		mergecmd.NewCmdMerge(f, nil),
 		triagecmd.NewCmdTriage(f, nil),
 		schemacmd.NewCmdSchema(f, nil),
 		configcmd.NewCmdConfig(f, nil),
 		doctorcmd.NewCmdDoctor(f, nil),
 		versioncmd.NewCmdVersion(f, nil),
 	)
+	strictCompletion(cmd)
 	return cmd
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/ghactions"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
+	"github.com/orchestrate-dev/orchestrate/pkg/locate"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
@@ -97,6 +98,7 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		},
 	}
 	opts.flags = addFlags(cmd.Flags(), opts)
+	completeFlags(cmd)
 	// A flag that does not parse still ends like any run: with a summary.
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return early(opts, cmdutil.FlagErrorf(err))
@@ -197,25 +199,17 @@ type paths struct {
 // directory. On error, artifacts is where the summary of the rejected run
 // may still go.
 func resolvePaths(opts *Options) (paths, error) {
-	var p paths
-	var err error
-	if p.config, err = filepath.Abs(opts.ConfigFile); err != nil {
-		return p, err
+	// The rule every command shares (pkg/locate): orchestrate.yaml found
+	// upward from the current directory, runs in artifacts/ beside it.
+	l := locate.Resolve(locate.Cwd(), opts.ConfigFile, opts.Dir, opts.Artifacts)
+	p := paths{config: l.Config, workdir: l.Workdir}
+	if opts.Artifacts != "" {
+		p.artifacts = l.Artifacts
 	}
-	p.workdir = opts.Dir
-	if p.workdir == "" {
-		p.workdir = filepath.Dir(p.config)
-	}
-	if p.workdir, err = filepath.Abs(p.workdir); err != nil {
-		return p, err
-	}
-	p.artifacts = opts.Artifacts
 	if err := checkWorkdir(p.workdir); err != nil {
 		return p, err
 	}
-	if p.artifacts == "" {
-		p.artifacts = filepath.Join(p.workdir, "artifacts")
-	}
+	p.artifacts = l.Artifacts
 	return p, nil
 }
 
@@ -257,6 +251,8 @@ func newState(opts *Options, cfg *config.Config, p paths, runID string, started 
 // execute runs the phases under the run's deadline and the signal, then
 // finishes the run: cleanup, summary, report.
 func execute(ctx context.Context, opts *Options, phases []pipeline.Phase, sel pipeline.Selection, st *pipeline.State) error {
+	opts, tr := withTranscript(opts)
+	defer saveTranscript(opts, st.Run, tr)
 	f := opts.F
 	progress := ui.New(f.IOStreams, f.Now)
 	progress.Info("run %s: artifacts in %s", st.Run.ID, st.Run.Dir)
@@ -310,15 +306,22 @@ func anchor(opts *Options, run *artifact.Run, head string) error {
 	return nil
 }
 
+// maxListed bounds the failures the last lines of a run list.
+const maxListed = 5
+
 func finish(opts *Options, out *pipeline.Outcome, ferr error) error {
 	ios := opts.F.IOStreams
 	s := out.Summary
 	if ferr != nil {
 		fmt.Fprintf(ios.ErrOut, "orchestrate: %v\n", ferr)
 	}
-	fmt.Fprintf(ios.ErrOut, "orchestrate: run %s %s in %.1fs: %d failure(s); summary %s\n",
-		s.RunID, strings.ToUpper(string(s.Status)), s.TimeTakenSeconds, len(s.Failures), out.SummaryPath)
-	for _, fl := range s.Failures {
+	fmt.Fprintf(ios.ErrOut, "orchestrate: run %s %s in %.1fs: %d failure(s), %d note(s); summary %s\n",
+		s.RunID, strings.ToUpper(string(s.Status)), s.TimeTakenSeconds, len(s.Failures), len(s.Notes), out.SummaryPath)
+	for i, fl := range s.Failures {
+		if i == maxListed {
+			fmt.Fprintf(ios.ErrOut, "  and %d more in the summary\n", len(s.Failures)-maxListed)
+			break
+		}
 		fmt.Fprintf(ios.ErrOut, "  %s [%s] %s\n", fl.Phase, fl.Class, fl.Message)
 	}
 	if opts.Explain {

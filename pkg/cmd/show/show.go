@@ -8,16 +8,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
+	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmdutil"
+	"github.com/orchestrate-dev/orchestrate/pkg/locate"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 )
 
 // Options of `orchestrate show`.
 type Options struct {
-	F         *cmdutil.Factory
-	Artifacts string
-	RunID     string
-	JSON      bool
+	F          *cmdutil.Factory
+	ConfigFile string
+	Artifacts  string
+	RunID      string
+	JSON       bool
 }
 
 // NewCmdShow prints one run's summary and where its files are.
@@ -36,14 +39,15 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			return Show(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Artifacts, "artifacts", "artifacts", "artifacts `DIR`")
+	runscmd.AddLocationFlags(cmd, &opts.ConfigFile, &opts.Artifacts)
+	cmd.ValidArgsFunction = runscmd.CompleteRunIDs(&opts.ConfigFile, &opts.Artifacts)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the summary JSON")
 	return cmd
 }
 
 // Show prints the summary.
 func Show(opts *Options) error {
-	e, err := summary.Find(opts.Artifacts, opts.RunID)
+	e, err := summary.Find(locate.Artifacts(locate.Cwd(), opts.ConfigFile, opts.Artifacts), opts.RunID)
 	if err != nil {
 		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: err}
 	}
@@ -70,6 +74,16 @@ func Show(opts *Options) error {
 	if len(s.Failures) > 0 {
 		fmt.Fprintln(out, "failures:")
 		for _, f := range s.Failures {
+			fmt.Fprintf(out, "  %s [%s] %s", f.Phase, f.Class, f.Message)
+			if f.Where != "" {
+				fmt.Fprintf(out, " (see %s)", f.Where)
+			}
+			fmt.Fprintln(out)
+		}
+	}
+	if len(s.Notes) > 0 {
+		fmt.Fprintln(out, "notes:")
+		for _, f := range s.Notes {
 			fmt.Fprintf(out, "  %s [%s] %s", f.Phase, f.Class, f.Message)
 			if f.Where != "" {
 				fmt.Fprintf(out, " (see %s)", f.Where)

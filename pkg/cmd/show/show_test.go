@@ -10,11 +10,11 @@ import (
 func TestNewCmdShow(t *testing.T) {
 	const id = "20261120T224100Z-1a2b3c"
 	tests := []cmdtest.FlagCase[Options]{
-		{Name: "run id", Args: []string{id}, Want: Options{RunID: id, Artifacts: "artifacts"}},
+		{Name: "run id", Args: []string{id}, Want: Options{RunID: id}},
 		{Name: "artifacts", Args: []string{id, "--artifacts", "ci-artifacts"}, Want: Options{RunID: id, Artifacts: "ci-artifacts"}},
 		{Name: "artifacts with =", Args: []string{"--artifacts=ci", id}, Want: Options{RunID: id, Artifacts: "ci"}},
-		{Name: "json", Args: []string{id, "--json"}, Want: Options{RunID: id, Artifacts: "artifacts", JSON: true}},
-		{Name: "json false", Args: []string{id, "--json=false"}, Want: Options{RunID: id, Artifacts: "artifacts"}},
+		{Name: "json", Args: []string{id, "--json"}, Want: Options{RunID: id, JSON: true}},
+		{Name: "json false", Args: []string{id, "--json=false"}, Want: Options{RunID: id}},
 		{Name: "missing run id", Args: nil, WantErr: "accepts 1 arg(s), received 0"},
 		{Name: "two run ids", Args: []string{id, "other"}, WantErr: "accepts 1 arg(s), received 2"},
 		{Name: "artifacts without value", Args: []string{id, "--artifacts"}, WantErr: "flag needs an argument: --artifacts"},

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/MakeNowJust/heredoc"
@@ -21,6 +20,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
+	"github.com/orchestrate-dev/orchestrate/pkg/locate"
 	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
@@ -147,23 +147,20 @@ var errNoRole = errors.New("no triage role configured")
 // names one. The exchange is kept in a run directory of its own.
 func askModel(ctx context.Context, opts *Options, f triage.Failure) (*testrun.Answer, []string, error) {
 	fac := opts.F
-	if _, err := os.Stat(opts.ConfigFile); err != nil {
+	paths := locate.Resolve(locate.Cwd(), opts.ConfigFile, "", "")
+	if _, err := os.Stat(paths.Config); err != nil {
 		return nil, nil, errNoRole
 	}
-	cfg, err := (&config.Loader{Sections: pipeline.Sections(), Viper: viper.New(), Environ: fac.Environ}).Load(opts.ConfigFile)
+	cfg, err := (&config.Loader{Sections: pipeline.Sections(), Viper: viper.New(), Environ: fac.Environ}).Load(paths.Config)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, ok := cfg.LLM.Roles[testrun.Role]; !ok {
 		return nil, nil, errNoRole
 	}
-	abs, err := filepath.Abs(opts.ConfigFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	workdir := filepath.Dir(abs)
+	workdir := paths.Workdir
 	red := redact.FromEnv(fac.Environ(), cfg.Secrets.Env...)
-	run, err := artifact.Create(filepath.Join(workdir, "artifacts"), artifact.NewRunID(fac.Now())+"-triage", artifact.NewTraceID(), red, fac.Now)
+	run, err := artifact.Create(paths.Artifacts, artifact.NewRunID(fac.Now())+"-triage", artifact.NewTraceID(), red, fac.Now)
 	if err != nil {
 		return nil, nil, err
 	}

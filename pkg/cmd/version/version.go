@@ -36,7 +36,11 @@ func NewCmdVersion(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 
 // Print writes the version line.
 func Print(opts *Options) error {
-	f := opts.F
-	_, err := fmt.Fprintf(f.IOStreams.Out, "orchestrate %s (%s, %s/%s)\n", f.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	_, err := fmt.Fprintln(opts.F.IOStreams.Out, Line(opts.F.Version))
 	return err
+}
+
+// Line is what `orchestrate version` and `orchestrate --version` print.
+func Line(version string) string {
+	return fmt.Sprintf("orchestrate %s (%s, %s/%s)", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
