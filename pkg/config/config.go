@@ -95,6 +95,36 @@ type Phases struct {
 	Lint     Lint     `yaml:"lint" json:"lint"`
 	Deploy   Deploy   `yaml:"deploy" json:"deploy"`
 	Test     Test     `yaml:"test" json:"test"`
+	Mutation Mutation `yaml:"mutation" json:"mutation"`
+}
+
+// Mutation settings: the mutation score of the suite, and tests written
+// to kill the mutants that survive.
+type Mutation struct {
+	// MaxMutants bounds the mutants sampled per run; 0 turns the phase off.
+	MaxMutants int `yaml:"max_mutants" json:"max_mutants"`
+	// Budget bounds the wall time of running the mutants; those not
+	// started by then are counted as not run.
+	Budget time.Duration `yaml:"budget" json:"budget"`
+	// Workers run mutants in parallel; 0 is one per CPU.
+	Workers int `yaml:"workers" json:"workers"`
+	// Seed chooses the sample.
+	Seed int64 `yaml:"seed" json:"seed"`
+	// MinScore fails the run when the score (killed / (killed +
+	// survived)) is below it; 0 turns the gate off.
+	MinScore float64 `yaml:"min_score" json:"min_score"`
+	// Generate bounds the survivors sent to the testgen role for a test
+	// that kills them; 0 turns mutation-guided tests off.
+	Generate int `yaml:"generate" json:"generate"`
+	// Equivalent lists mutants known to behave as the original, by id,
+	// each with the reason; they count in no score.
+	Equivalent []EquivalentMutant `yaml:"equivalent" json:"equivalent,omitempty"`
+}
+
+// EquivalentMutant is a mutant that no test can kill, and why.
+type EquivalentMutant struct {
+	ID     string `yaml:"id" json:"id"`
+	Reason string `yaml:"reason" json:"reason"`
 }
 
 // Test settings.
@@ -198,9 +228,10 @@ func Default() Config {
 			},
 		},
 		Phases: Phases{Testgen: Testgen{Unit: true},
-			Lint:   Lint{MaxPasses: 5, ModelFixes: 10, Golangci: "auto", FixesFile: "FIXES.md"},
-			Test:   Test{MaxIterations: 3, MaxQuestions: 3, PromptBytes: 15 << 10},
-			Deploy: Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}},
+			Lint:     Lint{MaxPasses: 5, ModelFixes: 10, Golangci: "auto", FixesFile: "FIXES.md"},
+			Test:     Test{MaxIterations: 3, MaxQuestions: 3, PromptBytes: 15 << 10},
+			Deploy:   Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second},
+			Mutation: Mutation{Budget: 2 * time.Minute}},
 		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
 		Run:    Run{Timeout: 30 * time.Minute},
 	}
@@ -261,6 +292,9 @@ func (c *Config) Validate() error {
 	if c.Phases.Test.PromptBytes < 8192 {
 		return &KeyError{Key: "phases.test.prompt_bytes", Msg: "must be at least 8192: the instructions and the evidence alone need that"}
 	}
+	if err := c.Phases.Mutation.validate(); err != nil {
+		return err
+	}
 	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
 		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}
 	}
@@ -299,4 +333,21 @@ func (e *KeyError) Error() string {
 	}
 	b.WriteString(e.Msg)
 	return b.String()
+}
+
+func (m Mutation) validate() error {
+	switch {
+	case m.MaxMutants < 0 || m.Workers < 0 || m.Generate < 0:
+		return &KeyError{Key: "phases.mutation", Msg: "max_mutants, workers and generate must not be negative"}
+	case m.Budget <= 0:
+		return &KeyError{Key: "phases.mutation.budget", Msg: "must be positive, e.g. 2m"}
+	case m.MinScore < 0 || m.MinScore > 1:
+		return &KeyError{Key: "phases.mutation.min_score", Msg: "must be between 0 and 1 (0 turns the gate off)"}
+	}
+	for i, e := range m.Equivalent {
+		if strings.TrimSpace(e.ID) == "" || strings.TrimSpace(e.Reason) == "" {
+			return &KeyError{Key: fmt.Sprintf("phases.mutation.equivalent[%d]", i), Msg: "needs an id (as the report lists it) and a reason"}
+		}
+	}
+	return nil
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // SchemaVersion is bumped on any change to the shape below.
-const SchemaVersion = "1.0.0"
+const SchemaVersion = "1.1.0"
 
 // Schema is the JSON Schema (draft 2020-12) every summary validates against.
 //
@@ -64,6 +64,24 @@ type Summary struct {
 	LLM              LLM       `json:"llm"`
 	ArtifactsDir     string    `json:"artifacts_dir"`
 	AuditHead        string    `json:"audit_head,omitempty"`
+	Mutation         *Mutation `json:"mutation,omitempty"`
+}
+
+// Mutation is the mutation score of the run's tests: how many planted
+// faults they noticed.
+type Mutation struct {
+	Mutants          int      `json:"mutants"` // run (sampled, less the equivalent and those not run)
+	Killed           int      `json:"killed"`
+	Survived         int      `json:"survived"`
+	NotCovered       int      `json:"not_covered"`
+	TimedOut         int      `json:"timed_out"`
+	DidNotCompile    int      `json:"did_not_compile"`
+	Equivalent       int      `json:"equivalent"`
+	Score            *float64 `json:"score"`                 // killed / (killed + survived)
+	ScoreAfter       *float64 `json:"score_after,omitempty"` // with the mutation-guided tests
+	TestsKept        int      `json:"tests_kept,omitempty"`  // mutation-guided test files kept
+	KilledByNewTests int      `json:"killed_by_new_tests,omitempty"`
+	Seconds          float64  `json:"seconds"`
 }
 
 // Tool is one tool the run used and what for.
