@@ -73,7 +73,7 @@ func (c Counts) short() string {
 
 // Summarize puts the score into the run's summary.
 func (o Output) Summarize(s *summary.Summary) {
-	m := &summary.Mutation{Mutants: o.Sampled - o.Counts.NotRun - o.Counts.Equivalent, Killed: o.Counts.Killed, Survived: o.Counts.Survived,
+	m := &summary.Mutation{Mutants: o.Sampled - o.Counts.NotRun, Killed: o.Counts.Killed, Survived: o.Counts.Survived,
 		NotCovered: o.Counts.NotCovered, TimedOut: o.Counts.TimedOut, DidNotCompile: o.Counts.DidNotCompile,
 		Equivalent: o.Counts.Equivalent, Score: o.Score, Seconds: o.Seconds}
 	if g := o.Guided; g != nil {

@@ -60,7 +60,7 @@ func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant, extra map[str
 	defer func() { m.Seconds = round(time.Since(start).Seconds()) }()
 	rel := b.rel(m.File)
 	byUnit := b.unit && (extra != nil || b.unitCov.covers(rel, m.Line))
-	byE2E := len(b.e2e) > 0 && b.e2eCov.covers(rel, m.Line)
+	byE2E := len(b.e2e) > 0 && (b.e2eAll || b.e2eCov.covers(rel, m.Line))
 	if !byUnit && !byE2E {
 		m.Status = NotCovered
 		return

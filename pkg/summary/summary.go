@@ -70,7 +70,7 @@ type Summary struct {
 // Mutation is the mutation score of the run's tests: how many planted
 // faults they noticed.
 type Mutation struct {
-	Mutants          int      `json:"mutants"` // run (sampled, less the equivalent and those not run)
+	Mutants          int      `json:"mutants"` // sampled and classified (the known equivalent too; not those the budget left out)
 	Killed           int      `json:"killed"`
 	Survived         int      `json:"survived"`
 	NotCovered       int      `json:"not_covered"`
