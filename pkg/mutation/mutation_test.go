@@ -241,3 +241,29 @@ func TestShrinkKeepsWholeDeclarations(t *testing.T) {
 		t.Errorf("shrink:\n%s", got)
 	}
 }
+
+// The mutation.kill prompt for the reference service, its whole handlers
+// and its tests, stays within the 6144 tokens prompts/budget_test.go gives
+// it (estimate: bytes/3 + 8 a message).
+func TestKillPromptFitsItsBudget(t *testing.T) {
+	cfg := phasetest.Config(t)
+	svc := filepath.Join(phasetest.Root(), cfg.Service.Dir)
+	code, err := os.ReadFile(filepath.Join(svc, "handlers.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests, _ := os.ReadFile(filepath.Join(svc, "handlers_test.go"))
+	m := Mutant{ID: "boundary@service/handlers.go:121:12", Operator: "boundary", File: "service/handlers.go", Line: 121, Func: "decodeEvent",
+		Before: "if len(b) > maxBody {", After: "if len(b) >= maxBody {"}
+	p, err := KillPrompt(cfg.Service, "1.24", m, "diff --git a/x b/x\n", code, []llm.AnswerFile{{Path: "handlers_test.go", Content: string(tests)}},
+		[]string{"deployHandler", "registerRoutes"}, "mutant_boundary_121_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := (len(p.System)+len(p.User))/3 + 16; got > 6144 {
+		t.Errorf("about %d tokens, over 6144", got)
+	}
+	if !strings.Contains(p.User, "not shown:") || !strings.Contains(p.System, `"path": "mutant_boundary_121_test.go"`) {
+		t.Errorf("the prompt does not cut the tests or name the file:\n%s", p.User)
+	}
+}
