@@ -267,3 +267,35 @@ func TestKillPromptFitsItsBudget(t *testing.T) {
 		t.Errorf("the prompt does not cut the tests or name the file:\n%s", p.User)
 	}
 }
+
+// A mutant that does not compile is did_not_compile, in the unit tests'
+// build and in the binary's, never killed.
+func TestMutantThatDoesNotCompileIsNotKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go toolchain")
+	}
+	_, in := tiny(t)
+	h := phasetest.Bare(t, Name)
+	b, err := newBench(context.Background(), h.Env, in)
+	if b != nil {
+		defer b.close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Mutant{ID: "drop-import@service/main.go:11:2", Operator: "drop-import", File: "service/main.go", Line: 11, Before: `"strconv"`}
+	dir := t.TempDir()
+	ov, err := b.plant(h.Env, m, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.unitRun(context.Background(), m, dir, ov)
+	if m.Status != DidNotCompile || len(m.By) > 0 || !strings.Contains(m.Detail, "strconv") {
+		t.Errorf("unit tests: %+v", m)
+	}
+	m.Status, m.Detail = "", ""
+	b.e2eRun(context.Background(), m, dir, ov)
+	if m.Status != DidNotCompile || len(m.By) > 0 {
+		t.Errorf("acceptance tests: %+v", m)
+	}
+}
