@@ -31,7 +31,7 @@ func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s confi
 		go func() {
 			defer wg.Done()
 			for m := range jobs {
-				b.one(ctx, env, m, nil)
+				b.one(ctx, env, m)
 				fmt.Fprintf(env.Log, "%-15s %s (%.1fs)%s\n", m.Status, m.ID, m.Seconds, by(m))
 			}
 		}()
@@ -53,13 +53,12 @@ func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s confi
 
 // one plants the mutant in an overlay and runs the tests that cover its
 // line: the unit tests first, then, when they do not kill it, the
-// acceptance tests against its binary. extra adds test files (absolute
-// path to content), for the tests written to kill survivors.
-func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant, extra map[string]string) {
+// acceptance tests against its binary.
+func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant) {
 	start := time.Now()
 	defer func() { m.Seconds = round(time.Since(start).Seconds()) }()
 	rel := b.rel(m.File)
-	byUnit := b.unit && (extra != nil || b.unitCov.covers(rel, m.Line))
+	byUnit := b.unit && b.unitCov.covers(rel, m.Line)
 	byE2E := len(b.e2e) > 0 && (b.e2eAll || b.e2eCov.covers(rel, m.Line))
 	if !byUnit && !byE2E {
 		m.Status = NotCovered
@@ -71,7 +70,7 @@ func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant, extra map[str
 		return
 	}
 	defer os.RemoveAll(dir)
-	ov, err := b.plant(env, m, dir, extra)
+	ov, err := b.plant(env, m, dir, nil)
 	if err != nil {
 		m.Status, m.Detail = DidNotCompile, err.Error()
 		return
@@ -81,7 +80,7 @@ func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant, extra map[str
 			return
 		}
 	}
-	if byE2E && extra == nil {
+	if byE2E {
 		b.e2eRun(ctx, m, dir, ov)
 	}
 }
