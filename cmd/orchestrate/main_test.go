@@ -338,8 +338,8 @@ func cmdCopyTree(ts *testscript.TestScript, neg bool, args []string) {
 // sametree A B: the two trees hold the same files, byte for byte (files
 // ignored by git in the repository, such as a built binary, aside).
 func cmdSameTree(ts *testscript.TestScript, neg bool, args []string) {
-	// -without PHASE: A's files that PHASE generated (its .orchestrate.sum
-	// lines) are left out, for B made by the phases before it.
+	// -without PHASE: the files PHASE generated (their .orchestrate.sum
+	// lines too) are left out on both sides.
 	without := ""
 	if len(args) == 4 && args[0] == "-without" {
 		without, args = args[1], args[2:]
@@ -372,16 +372,19 @@ func cmdSameTree(ts *testscript.TestScript, neg bool, args []string) {
 		return m
 	}
 	a, b := read(ts.MkAbs(args[0])), read(ts.MkAbs(args[1]))
-	if without != "" {
+	for _, m := range []map[string]string{a, b} {
+		if without == "" {
+			break
+		}
 		var kept []string
-		for _, l := range strings.SplitAfter(a[".orchestrate.sum"], "\n") {
+		for _, l := range strings.SplitAfter(m[".orchestrate.sum"], "\n") {
 			if f := strings.Fields(l); len(f) == 3 && f[1] == without {
-				delete(a, f[2])
+				delete(m, f[2])
 				continue
 			}
 			kept = append(kept, l)
 		}
-		a[".orchestrate.sum"] = strings.Join(kept, "")
+		m[".orchestrate.sum"] = strings.Join(kept, "")
 	}
 	var diffs []string
 	for k, v := range a {
