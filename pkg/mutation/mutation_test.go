@@ -55,9 +55,10 @@ const (
 )
 
 // tinyAnswers answers the mutation.kill prompts for the tiny service's
-// first three survivors in ID order: a test that kills its mutant (and
-// one more), an answer that edits the code plus a test that fails on the
-// original, and a test that passes on its mutant too.
+// four survivors in ID order: a test that kills its mutant (and one
+// more), an answer that edits the code plus a test that fails on the
+// original, a test that passes on its mutant too, and one that does not
+// compile.
 func tinyAnswers(q fixtures.Question) (string, bool) {
 	prompt := q.User
 	switch {
@@ -69,6 +70,8 @@ func tinyAnswers(q fixtures.Question) (string, bool) {
 		return string(b), true
 	case strings.Contains(prompt, "mutant:   if score > 90 {"):
 		return answer("mutant_boundary_5_test.go", passesOnMutant), true
+	case strings.Contains(prompt, "mutant:   if score > 50 {"):
+		return answer("mutant_boundary_8_test.go", "package main\n\nimport \"testing\"\n\nfunc TestGradeAt50(t *testing.T) { undefinedHelper(t) }\n"), true
 	}
 	return "", false
 }
@@ -88,7 +91,7 @@ func TestRunScoresTheTinyServiceAndKillsSurvivors(t *testing.T) {
 	}
 	wd, in := tiny(t)
 	in.Settings.Equivalent = []config.EquivalentMutant{{ID: "arith@service/grade.go:16:9", Reason: "a test fixture"}}
-	in.Settings.Generate = 3
+	in.Settings.Generate = 4
 	h := phasetest.New(t, Name, phasetest.Config(t), nil)
 	h.Server.Respond = tinyAnswers
 	out, err := Run(context.Background(), h.Env, in)
@@ -133,7 +136,7 @@ func TestRunScoresTheTinyServiceAndKillsSurvivors(t *testing.T) {
 func checkGuided(t *testing.T, wd string, out Output, log string) {
 	t.Helper()
 	g := out.Guided
-	if g == nil || g.Asked != 3 || len(g.Kept) != 1 || len(g.Refused) != 1 || len(g.Rejected) != 2 {
+	if g == nil || g.Asked != 4 || len(g.Kept) != 1 || len(g.Refused) != 1 || len(g.Rejected) != 3 {
 		t.Fatalf("guided: %+v\n%s", g, log)
 	}
 	k := g.Kept[0]
@@ -147,7 +150,8 @@ func checkGuided(t *testing.T, wd string, out Output, log string) {
 	for _, r := range g.Rejected {
 		reasons[r.File] = r.Reason
 	}
-	if reasons["mutant_arith_8_test.go"] != "fails_on_original" || reasons["mutant_boundary_5_test.go"] != "passes_on_mutant" {
+	if reasons["mutant_arith_8_test.go"] != "fails_on_original" || reasons["mutant_boundary_5_test.go"] != "passes_on_mutant" ||
+		reasons["mutant_boundary_8_test.go"] != "compile_error" {
 		t.Errorf("rejected: %+v", g.Rejected)
 	}
 	if g.KilledAfter != 2 || *g.ScoreAfter <= *g.ScoreBefore {
