@@ -53,6 +53,7 @@ var budgets = map[string]budget{
 	"testgen.repair":   {prompt: 5120, answer: 3072},
 	"lint.fix":         {prompt: 6144, answer: 2048},
 	"test.triage":      {prompt: 6144, answer: 2048},
+	"mutation.kill":    {prompt: 6144, answer: 2048},
 }
 
 // tokens estimates what a prompt costs, conservatively: one token per

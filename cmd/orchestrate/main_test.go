@@ -339,8 +339,14 @@ func cmdCopyTree(ts *testscript.TestScript, neg bool, args []string) {
 // sametree A B: the two trees hold the same files, byte for byte (files
 // ignored by git in the repository, such as a built binary, aside).
 func cmdSameTree(ts *testscript.TestScript, neg bool, args []string) {
+	// -without PHASE: the files PHASE generated (their .orchestrate.sum
+	// lines too) are left out on both sides.
+	without := ""
+	if len(args) == 4 && args[0] == "-without" {
+		without, args = args[1], args[2:]
+	}
 	if len(args) != 2 {
-		ts.Fatalf("usage: sametree A B")
+		ts.Fatalf("usage: sametree [-without PHASE] A B")
 	}
 	ignored := map[string]bool{}
 	if b, err := os.ReadFile(filepath.Join(ts.MkAbs(args[0]), ".gitignore")); err == nil {
@@ -367,6 +373,20 @@ func cmdSameTree(ts *testscript.TestScript, neg bool, args []string) {
 		return m
 	}
 	a, b := read(ts.MkAbs(args[0])), read(ts.MkAbs(args[1]))
+	for _, m := range []map[string]string{a, b} {
+		if without == "" {
+			break
+		}
+		var kept []string
+		for _, l := range strings.SplitAfter(m[".orchestrate.sum"], "\n") {
+			if f := strings.Fields(l); len(f) == 3 && f[1] == without {
+				delete(m, f[2])
+				continue
+			}
+			kept = append(kept, l)
+		}
+		m[".orchestrate.sum"] = strings.Join(kept, "")
+	}
 	var diffs []string
 	for k, v := range a {
 		if w, ok := b[k]; !ok {

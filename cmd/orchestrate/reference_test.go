@@ -83,7 +83,7 @@ func TestCommittedReferenceRun(t *testing.T) {
 			t.Errorf("%s: answer %s/%s not in the committed cache (hit %v): re-record the reference run", m, x.Prompt, x.CacheKey, x.CacheHit)
 		}
 	}
-	for _, out := range []string{"01-scaffold/output.json", "02-testgen/output.json"} {
+	for _, out := range []string{"01-scaffold/output.json", "02-testgen/output.json", "06-mutation/output.json"} {
 		files, err := generatedFiles(filepath.Join(dir, out))
 		if err != nil {
 			t.Fatal(err)
@@ -129,12 +129,15 @@ func generatedFiles(outputJSON string) (map[string]string, error) {
 		Unit struct {
 			Files []file `json:"files"`
 		} `json:"unit"`
+		Guided struct {
+			Files []file `json:"files"`
+		} `json:"guided"` // the mutation phase's tests
 	}
 	if err := json.Unmarshal(b, &o); err != nil {
 		return nil, fmt.Errorf("%s: %w", outputJSON, err)
 	}
 	m := map[string]string{}
-	for _, f := range append(append(o.Files, o.Acceptance.Files...), o.Unit.Files...) {
+	for _, f := range append(append(append(o.Files, o.Acceptance.Files...), o.Unit.Files...), o.Guided.Files...) {
 		m[f.Path] = f.SHA256
 	}
 	if len(m) == 0 {
@@ -205,7 +208,7 @@ func compareRuns(refRoot, refID, newRoot, newID string) ([]string, error) {
 			diffs = append(diffs, prompt+": the prompt differs from the reference's")
 		}
 	}
-	for _, out := range []string{"01-scaffold/output.json", "02-testgen/output.json"} {
+	for _, out := range []string{"01-scaffold/output.json", "02-testgen/output.json", "06-mutation/output.json"} {
 		a, err := filesOf(filepath.Join(refDir, out))
 		if err != nil {
 			return nil, err

@@ -99,6 +99,36 @@ type Phases struct {
 	Lint     Lint     `yaml:"lint" json:"lint"`
 	Deploy   Deploy   `yaml:"deploy" json:"deploy"`
 	Test     Test     `yaml:"test" json:"test"`
+	Mutation Mutation `yaml:"mutation" json:"mutation"`
+}
+
+// Mutation settings: the mutation score of the suite, and tests written
+// to kill the mutants that survive.
+type Mutation struct {
+	// MaxMutants bounds the mutants sampled per run; 0 turns the phase off.
+	MaxMutants int `yaml:"max_mutants" json:"max_mutants"`
+	// Budget bounds the wall time of running the mutants; those not
+	// started by then are counted as not run.
+	Budget time.Duration `yaml:"budget" json:"budget"`
+	// Workers run mutants in parallel; 0 is one per CPU.
+	Workers int `yaml:"workers" json:"workers"`
+	// Seed chooses the sample.
+	Seed int64 `yaml:"seed" json:"seed"`
+	// MinScore fails the run when the score (killed / (killed +
+	// survived)) is below it; 0 turns the gate off.
+	MinScore float64 `yaml:"min_score" json:"min_score"`
+	// Generate bounds the survivors sent to the testgen role for a test
+	// that kills them; 0 turns mutation-guided tests off.
+	Generate int `yaml:"generate" json:"generate"`
+	// Equivalent lists mutants known to behave as the original, by id,
+	// each with the reason; they count in no score.
+	Equivalent []EquivalentMutant `yaml:"equivalent" json:"equivalent,omitempty"`
+}
+
+// EquivalentMutant is a mutant that no test can kill, and why.
+type EquivalentMutant struct {
+	ID     string `yaml:"id" json:"id"`
+	Reason string `yaml:"reason" json:"reason"`
 }
 
 // Test settings.
@@ -334,3 +364,4 @@ func (e *KeyError) Error() string {
 	b.WriteString(e.Msg)
 	return b.String()
 }
+

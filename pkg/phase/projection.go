@@ -24,6 +24,12 @@ type Failer interface {
 	MoreFailures() []summary.Failure
 }
 
+// Summarizer is an Output with a part of the run's summary of its own
+// (the mutation score).
+type Summarizer interface {
+	Summarize(*summary.Summary)
+}
+
 // Detail is what one phase did, as the report tells it.
 type Detail struct {
 	Phase string   `json:"phase"`

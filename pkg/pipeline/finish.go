@@ -91,7 +91,7 @@ func (s *State) summary(status summary.Status, interrupted bool, finished time.T
 	if recs == nil {
 		recs = report.Recommend(s.ReportInput())
 	}
-	return &summary.Summary{
+	sum := &summary.Summary{
 		SchemaVersion: summary.SchemaVersion, RunID: s.Run.ID, Status: status,
 		ExitCode:  summary.ExitCodeFor(status, interrupted),
 		StartedAt: s.StartedAt.UTC(), FinishedAt: finished.UTC(),
@@ -106,6 +106,14 @@ func (s *State) summary(status summary.Status, interrupted bool, finished time.T
 		LLM:             s.llmUsage(),
 		ArtifactsDir:    s.Run.Dir,
 	}
+	for _, p := range Phases() {
+		if r, ok := s.result(p.Name); ok {
+			if o, ok := r.out.(phase.Summarizer); ok {
+				o.Summarize(sum)
+			}
+		}
+	}
+	return sum
 }
 
 func hasClass(s *State, c failure.Class) bool {

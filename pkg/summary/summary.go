@@ -19,7 +19,8 @@ import (
 // SchemaVersion is bumped on any change to the shape below. 2.0.0:
 // failures holds only what went wrong; what was found and dealt with
 // (remediated, flaky, injected, findings left, proposals) is in notes.
-const SchemaVersion = "2.0.0"
+// 2.1.0: the mutation score.
+const SchemaVersion = "2.1.0"
 
 // Schema is the JSON Schema (draft 2020-12) every summary validates against.
 //
@@ -67,6 +68,24 @@ type Summary struct {
 	LLM              LLM       `json:"llm"`
 	ArtifactsDir     string    `json:"artifacts_dir"`
 	AuditHead        string    `json:"audit_head,omitempty"`
+	Mutation         *Mutation `json:"mutation,omitempty"`
+}
+
+// Mutation is the mutation score of the run's tests: how many planted
+// faults they noticed.
+type Mutation struct {
+	Mutants          int      `json:"mutants"` // sampled and classified (the known equivalent too; not those the budget left out)
+	Killed           int      `json:"killed"`
+	Survived         int      `json:"survived"`
+	NotCovered       int      `json:"not_covered"`
+	TimedOut         int      `json:"timed_out"`
+	DidNotCompile    int      `json:"did_not_compile"`
+	Equivalent       int      `json:"equivalent"`
+	Score            *float64 `json:"score"`                 // killed / (killed + survived)
+	ScoreAfter       *float64 `json:"score_after,omitempty"` // with the mutation-guided tests
+	TestsKept        int      `json:"tests_kept,omitempty"`  // mutation-guided test files kept
+	KilledByNewTests int      `json:"killed_by_new_tests,omitempty"`
+	Seconds          float64  `json:"seconds"`
 }
 
 // Tool is one tool the run used and what for.

@@ -1,0 +1,3 @@
+module example.com/tiny-tests
+
+go 1.24
