@@ -93,6 +93,7 @@ type Phases struct {
 	Scaffold Scaffold `yaml:"scaffold" json:"scaffold"`
 	Testgen  Testgen  `yaml:"testgen" json:"testgen"`
 	Lint     Lint     `yaml:"lint" json:"lint"`
+	Review   Review   `yaml:"review" json:"review"`
 	Deploy   Deploy   `yaml:"deploy" json:"deploy"`
 	Test     Test     `yaml:"test" json:"test"`
 }
@@ -133,6 +134,20 @@ type Lint struct {
 	// FixesFile is where applied fixes are explained, relative to the
 	// workdir; empty turns it off.
 	FixesFile string `yaml:"fixes_file" json:"fixes_file"`
+}
+
+// Review settings: the gate before deploy.
+type Review struct {
+	// MaxRisk: a risk score (0-10) from the review role at or above it
+	// needs a human's approval.
+	MaxRisk float64 `yaml:"max_risk" json:"max_risk"`
+	// MinConfidence: a review less sure than this (0-1) needs a human.
+	MinConfidence float64 `yaml:"min_confidence" json:"min_confidence"`
+	// PromptBytes bounds the change shown in one question; a larger change
+	// is reviewed in parts.
+	PromptBytes int `yaml:"prompt_bytes" json:"prompt_bytes"`
+	// MaxParts bounds those parts; a larger change needs a human.
+	MaxParts int `yaml:"max_parts" json:"max_parts"`
 }
 
 // Deploy settings.
@@ -180,6 +195,7 @@ const (
 	RoleTestgen = "testgen"
 	RoleFixer   = "fixer"
 	RoleTriage  = "triage"
+	RoleReview  = "review"
 )
 
 // Default is the configuration before the file, environment and flags.
@@ -199,6 +215,7 @@ func Default() Config {
 		},
 		Phases: Phases{Testgen: Testgen{Unit: true},
 			Lint:   Lint{MaxPasses: 5, ModelFixes: 10, Golangci: "auto", FixesFile: "FIXES.md"},
+			Review: Review{MaxRisk: 7, MinConfidence: 0.6, PromptBytes: 12 << 10, MaxParts: 4},
 			Test:   Test{MaxIterations: 3, MaxQuestions: 3, PromptBytes: 15 << 10},
 			Deploy: Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}},
 		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
@@ -260,6 +277,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Phases.Test.PromptBytes < 8192 {
 		return &KeyError{Key: "phases.test.prompt_bytes", Msg: "must be at least 8192: the instructions and the evidence alone need that"}
+	}
+	if r := c.Phases.Review; r.MaxRisk < 0 || r.MaxRisk > 10 || r.MinConfidence < 0 || r.MinConfidence > 1 || r.PromptBytes < 2048 || r.MaxParts < 1 {
+		return &KeyError{Key: "phases.review", Msg: "max_risk must be 0-10, min_confidence 0-1, prompt_bytes at least 2048 and max_parts at least 1"}
 	}
 	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
 		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}
