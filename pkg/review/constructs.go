@@ -10,7 +10,7 @@ import (
 )
 
 // secretName is a name that holds a secret.
-var secretName = regexp.MustCompile(`(?i)(passw(or)?d|passwd|\bpwd|secret|api_?key|apikey|private_?key|credential|access_?token|auth_?token|bearer)`)
+var secretName = regexp.MustCompile(`(?i)(passw(or)?d|passwd|\bpwd|secret|api_?key|api_?token|private_?key|credential|access_?token|auth_?token|bearer|^token$)`)
 
 // todo marks work left undone.
 var todo = regexp.MustCompile(`\b(TODO|FIXME|XXX|HACK)\b`)
