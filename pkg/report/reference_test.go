@@ -17,9 +17,9 @@ import (
 func TestRendersTheReferenceRun(t *testing.T) {
 	dir := filepath.Join("..", "..", "artifacts", "reference")
 	var in Input
-	readJSON(t, filepath.Join(dir, "06-report", "input.json"), &in)
+	readJSON(t, filepath.Join(dir, "07-report", "input.json"), &in)
 	var out Output
-	readJSON(t, filepath.Join(dir, "06-report", "output.json"), &out)
+	readJSON(t, filepath.Join(dir, "07-report", "output.json"), &out)
 
 	recs := Recommend(in)
 	if got, want := strings.Join(recs, "\n"), strings.Join(out.Recommendations, "\n"); got != want {

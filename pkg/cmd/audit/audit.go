@@ -73,5 +73,6 @@ func Audit(opts *Options) error {
 		return &cmdutil.ExitError{Code: summary.ExitFailed, Err: fmt.Errorf("audit FAILED for run %s: %w", opts.RunID, err)}
 	}
 	fmt.Fprintf(ios.Out, "audit OK: run %s, %d records, %d files verified, head %s\n", opts.RunID, res.Records, res.Files, res.Head)
+	printApprovals(ios.Out, filepath.Join(runDir, artifact.EventsFile))
 	return nil
 }

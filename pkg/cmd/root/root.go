@@ -7,6 +7,7 @@ import (
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
+	approvecmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/approve"
 	auditcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/audit"
 	configcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/config"
 	doctorcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/doctor"
@@ -49,6 +50,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		runscmd.NewCmdRuns(f, nil),
 		showcmd.NewCmdShow(f, nil),
 		auditcmd.NewCmdAudit(f, nil),
+		approvecmd.NewCmdApprove(f, nil),
 		downcmd.NewCmdDown(f, nil),
 		triagecmd.NewCmdTriage(f, nil),
 		schemacmd.NewCmdSchema(f, nil),

@@ -47,6 +47,7 @@ type Options struct {
 	Only       []string
 	Skip       []string
 	From       string
+	Resume     string
 	Timeout    time.Duration
 
 	// flags binds config keys to the flags that override them.
@@ -70,6 +71,8 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			  1    failed
 			  2    usage or configuration error
 			  3    partial (the code is fine; part of the environment was missing)
+			  4    needs approval (the review gate held the change before deploy:
+			       orchestrate approve RUN-ID --reason "…", then --resume RUN-ID)
 			  130  interrupted (Ctrl-C, SIGTERM)
 		`),
 		Example: heredoc.Doc(`
@@ -117,6 +120,7 @@ func addFlags(fl *pflag.FlagSet, opts *Options) map[string]*pflag.Flag {
 	fl.StringSliceVar(&opts.Only, "only", nil, "run only these `PHASES` (comma-separated)")
 	fl.StringSliceVar(&opts.Skip, "skip", nil, "skip these `PHASES` (comma-separated)")
 	fl.StringVar(&opts.From, "from", "", "start at `PHASE`, skipping the ones before it")
+	fl.StringVar(&opts.Resume, "resume", "", "continue run `RUN-ID`, held by the review gate and approved, from deploy")
 	fl.DurationVar(&opts.Timeout, "timeout", def.Run.Timeout, "stop the run after `DURATION`")
 	return map[string]*pflag.Flag{
 		"run.timeout":           fl.Lookup("timeout"),
@@ -149,9 +153,18 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := checkInject(cfg.Phases.Test.Inject); err != nil {
 		return early(opts, started, p.artifacts, failure.ConfigError, err)
 	}
+	var resumed map[string]any
+	if opts.Resume != "" {
+		if resumed, err = resume(ctx, opts, cfg, p, &sel); err != nil {
+			return early(opts, started, p.artifacts, failure.ConfigError, cmdutil.FlagErrorf(err))
+		}
+	}
 	st, err := newState(opts, cfg, p, started)
 	if err != nil {
 		return early(opts, started, p.artifacts, failure.ConfigError, err)
+	}
+	if resumed != nil {
+		_ = st.Run.Event("", "", "run.resumed", resumed)
 	}
 	if _, err := st.Run.WriteJSON("", "", artifact.RunFile, runJSON(ctx, opts, cfg, st, p.config)); err != nil {
 		_ = st.Run.Close()
