@@ -29,6 +29,9 @@ func Gosec(c Change, root string) ([]Finding, []string, error) {
 	if len(dirs) == 0 {
 		return nil, nil, nil
 	}
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs // gosec names files absolutely
+	}
 	gosecMu.Lock()
 	defer gosecMu.Unlock()
 	a := gosec.NewAnalyzer(gosec.NewConfig(), true, true, false, 1, log.New(io.Discard, "", 0))

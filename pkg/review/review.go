@@ -138,7 +138,7 @@ func ask(ctx context.Context, r Request, findings []Finding, read source) Model 
 func notRun(m Model, offline bool, x llm.Exchange, err error) Model {
 	var fe *failure.Error
 	if offline && x.ParseError == "" && !x.CacheHit && errors.As(err, &fe) && fe.Class == failure.LLMError {
-		m.Why = "the model review did not run: offline, and the replay cache has no answer for this change; the deterministic checks decided alone"
+		m.Why = "offline, and the replay cache has no answer for this change: the deterministic checks decided alone"
 		return m
 	}
 	m.Broken = true

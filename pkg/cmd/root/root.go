@@ -12,6 +12,7 @@ import (
 	configcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/config"
 	doctorcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/doctor"
 	downcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/down"
+	"github.com/orchestrate-dev/orchestrate/pkg/cmd/reviewcmd"
 	runcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/run"
 	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	schemacmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/schema"
@@ -51,6 +52,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		showcmd.NewCmdShow(f, nil),
 		auditcmd.NewCmdAudit(f, nil),
 		approvecmd.NewCmdApprove(f, nil),
+		reviewcmd.NewCmdReview(f, nil),
 		downcmd.NewCmdDown(f, nil),
 		triagecmd.NewCmdTriage(f, nil),
 		schemacmd.NewCmdSchema(f, nil),
