@@ -1,6 +1,7 @@
 package review
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/zricethezav/gitleaks/v8/detect"
+	"github.com/zricethezav/gitleaks/v8/sources"
 )
 
 // Severities of a finding. A high one stops the change before deploy.
@@ -48,38 +50,53 @@ func fromDir(root string) source {
 
 var (
 	leaksOnce sync.Once
-	leaks     *detect.Detector
+	leaksBase *detect.Detector // holds gitleaks' default config
 	leaksErr  error
-	leaksMu   sync.Mutex
 )
+
+// fragments is a gitleaks source: the new versions of changed files.
+type fragments []sources.Fragment
+
+func (fs fragments) Fragments(ctx context.Context, yield sources.FragmentsFunc) error {
+	for _, f := range fs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := yield(f, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Secrets runs gitleaks' detector, with its default rules, over every
 // changed file and keeps what it finds on an added line. A secret is high.
-func Secrets(c Change, read source) ([]Finding, error) {
-	leaksOnce.Do(func() { leaks, leaksErr = detect.NewDetectorDefaultConfig() })
+func Secrets(ctx context.Context, c Change, read source) ([]Finding, error) {
+	leaksOnce.Do(func() { leaksBase, leaksErr = detect.NewDetectorDefaultConfig() })
 	if leaksErr != nil {
 		return nil, fmt.Errorf("gitleaks: %w", leaksErr)
 	}
-	var out []Finding
+	var src fragments
 	for _, f := range c.Files {
 		if f.Status == "deleted" || len(f.Added) == 0 {
 			continue
 		}
-		b, err := read(f.Path)
-		if err != nil {
-			continue // the new version is not on disk: the model sees the hunks
+		if b, err := read(f.Path); err == nil { // else the model sees the hunks
+			src = append(src, sources.Fragment{Raw: string(b), FilePath: f.Path})
 		}
-		leaksMu.Lock() // the detector keeps counters; one scan at a time
-		found := leaks.Detect(detect.Fragment{Raw: string(b), FilePath: f.Path})
-		leaksMu.Unlock()
-		for _, s := range found {
-			line := s.StartLine + 1 // gitleaks counts from 0
-			if !c.Touches(f.Path, line) {
-				continue
-			}
-			out = append(out, Finding{Check: "secrets", Rule: s.RuleID, Severity: High, File: f.Path, Line: line, Tool: "gitleaks v8",
-				Message: fmt.Sprintf("%s: a secret (%s) is written into the code; move it to the environment or a secret store and rotate it", s.Description, mask(s.Secret))})
+	}
+	found, err := detect.NewDetectorContext(ctx, leaksBase.Config).DetectSource(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("gitleaks: %w", err)
+	}
+	var out []Finding
+	for _, s := range found {
+		line := s.StartLine + 1 // gitleaks counts from 0
+		if !c.Touches(s.File, line) {
+			continue
 		}
+		out = append(out, Finding{Check: "secrets", Rule: s.RuleID, Severity: High, File: s.File, Line: line, Tool: "gitleaks v8",
+			Message: fmt.Sprintf("%s: a secret (%s) is written into the code; move it to the environment or a secret store and rotate it", s.Description, mask(s.Secret))})
 	}
 	return out, nil
 }

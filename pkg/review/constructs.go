@@ -168,11 +168,19 @@ func secretIn(e ast.Expr) string {
 		switch x := n.(type) {
 		case *ast.BasicLit:
 			return false // a format string or a label names a secret; it is not one
+		case *ast.BinaryExpr:
+			switch x.Op {
+			case token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ:
+				return false // whether it is set, not its value
+			}
 		case *ast.Ident:
 			if secretName.MatchString(x.Name) {
 				found = x.Name
 			}
 		case *ast.CallExpr:
+			if callName(x.Fun) == "len" {
+				return false
+			}
 			if callName(x.Fun) == "os.Getenv" && len(x.Args) == 1 {
 				if lit, ok := x.Args[0].(*ast.BasicLit); ok && secretName.MatchString(lit.Value) {
 					found = "os.Getenv(" + lit.Value + ")"

@@ -72,7 +72,7 @@ func Review(ctx context.Context, r Request) (Result, error) {
 		res.Files = append(res.Files, f.Path)
 	}
 	read := fromDir(r.Root)
-	secrets, err := Secrets(c, read)
+	secrets, err := Secrets(ctx, c, read)
 	if err != nil {
 		return res, err
 	}
