@@ -67,11 +67,11 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 		return out, err
 	}
 	record(env)
-	if p, err := env.Art.Write("diffs/change.patch", []byte(c.Patch)); err == nil {
-		out.Patch = env.Art.Rel(p)
+	if _, err := env.Art.Write("diffs/change.patch", []byte(c.Patch)); err == nil {
+		out.Patch = env.Art.Rel("diffs/change.patch")
 	}
-	if p, err := env.Art.Write("review.md", []byte(Markdown(res, in.RunID))); err == nil {
-		out.Report = env.Art.Rel(p)
+	if _, err := env.Art.Write("review.md", []byte(Markdown(res, in.RunID))); err == nil {
+		out.Report = env.Art.Rel("review.md")
 	}
 	if res.Decision.Escalate {
 		return out, phase.Hold(holdReason(res), approveHint(in.RunID))
