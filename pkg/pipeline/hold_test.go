@@ -18,7 +18,9 @@ func TestHoldStopsBeforeDeployAndEndsNeedsApproval(t *testing.T) {
 	s := newState(t)
 	r := &Runner{Now: time.Now, Phases: []Phase{
 		fake("lint", func(context.Context) error { return nil }),
-		fake("review", func(context.Context) error { return phase.Hold("a secret at service/x.go:3", "orchestrate approve run1 --reason …") }),
+		fake("review", func(context.Context) error {
+			return phase.Hold("a secret at service/x.go:3", "orchestrate approve run1 --reason …")
+		}),
 		fake("deploy", func(context.Context) error { t.Error("deploy ran after a hold"); return nil }),
 		fake("report", func(context.Context) error { return nil }).Always(),
 	}}
