@@ -86,7 +86,7 @@ func (o Output) Detail() phase.Detail {
 	d.Facts = append(d.Facts, fmt.Sprintf("deterministic checks: %d finding(s) on added lines, %d high", len(r.Findings), r.high()))
 	if r.Model.Ran {
 		a := r.Model.Answer
-		d.Facts = append(d.Facts, fmt.Sprintf("model review: risk %.1f/10, confidence %.2f: %s", a.RiskScore, a.Confidence, a.Rationale))
+		d.Facts = append(d.Facts, fmt.Sprintf("model review in %d part(s) within phases.review.prompt_bytes: risk %.1f/10, confidence %.2f: %s", r.Model.Parts, a.RiskScore, a.Confidence, a.Rationale))
 	} else {
 		d.Facts = append(d.Facts, "the model review did not run: "+r.Model.Why)
 	}
