@@ -74,7 +74,7 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 		out.Report = env.Art.Rel("review.md")
 	}
 	if res.Decision.Escalate {
-		return out, phase.Hold(holdReason(res), approveHint(in.RunID))
+		return out, phase.Hold(holdReason(res), approveHint(in.RunID, out.Report))
 	}
 	return out, nil
 }
@@ -104,6 +104,9 @@ func holdReason(r Result) string {
 	return fmt.Sprintf("the review gate needs a human for change %s (%d reason(s)): %s", r.ChangeSHA256[:12], len(d), join(d, 2))
 }
 
-func approveHint(runID string) string {
-	return fmt.Sprintf("read the review (review.md in the run's review folder), then `orchestrate approve %s --reason \"…\"` and `orchestrate run --resume %s`", runID, runID)
+func approveHint(runID, report string) string {
+	if report == "" {
+		report = "review.md in the run's review folder"
+	}
+	return fmt.Sprintf("read %s, then `orchestrate approve %s --reason \"…\"` and `orchestrate run --resume %s`", report, runID, runID)
 }

@@ -36,7 +36,6 @@ type Options struct {
 	RunID      string
 	JSON       bool
 	Offline    bool
-	Stdin      io.Reader
 }
 
 // NewCmdReview reviews a diff.
@@ -74,7 +73,6 @@ func NewCmdReview(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		`),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Stdin = cmd.InOrStdin()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -200,7 +198,7 @@ func change(ctx context.Context, opts *Options) (review.Change, string, error) {
 		c, err := review.WorkingChange(ctx, opts.Dir, ".", ":(exclude)artifacts")
 		return c, "HEAD", err
 	case d == "-":
-		b, err := io.ReadAll(opts.Stdin)
+		b, err := io.ReadAll(opts.F.IOStreams.In)
 		if err != nil {
 			return review.Change{}, "", fmt.Errorf("--diff -: %w", err)
 		}
