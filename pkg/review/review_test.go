@@ -74,6 +74,8 @@ func TestPlantedProblemsEscalateWithoutAModel(t *testing.T) {
 		rule            *regexp.Regexp
 	}{
 		{"hardcoded credential", "service/dbconfig.go", "package main\n\n// dbPassword is the production database's password.\nconst dbPassword = \"Pr0d-Db-Pa55w0rd-2026!\"\n\nvar _ = dbPassword\n", regexp.MustCompile(`hardcoded-password|G101|generic-api-key`)},
+		{"hardcoded token", "service/notify.go", "package main\n\n// githubToken posts deploy statuses.\nvar githubToken = \"ghp_R8x2kQ7mN4vB9cL1pZ6wY3tH5jF0gD2sA8eU\"\n\nvar _ = githubToken\n", regexp.MustCompile(`github-pat at service/notify.go:4 \(secrets, gitleaks v8\)`)},
+		{"TLS verification off", "service/client.go", "package main\n\nimport \"crypto/tls\"\n\n// insecure is for a self-signed staging host.\nvar insecure = &tls.Config{InsecureSkipVerify: true}\n\nvar _ = insecure\n", regexp.MustCompile(`G402 at service/client.go:6 \(gosec, gosec v2\)`)},
 		{"debug print of a secret", "service/debug.go", "package main\n\nimport (\n\t\"log\"\n\t\"os\"\n)\n\nfunc debugConfig() {\n\tapiToken := os.Getenv(\"API_TOKEN\")\n\tlog.Printf(\"starting with token %s\", apiToken)\n}\n\nvar _ = debugConfig\n", regexp.MustCompile(`debug-print-secret`)},
 		{"removed endpoint", "", "", regexp.MustCompile(`endpoint-removed`)},
 	}
