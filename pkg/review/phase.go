@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 )
@@ -37,7 +38,7 @@ func Configure(s phase.Setup) (Input, error) {
 	c := s.Config
 	r := c.Phases.Review
 	_, model := c.LLM.Roles[config.RoleReview]
-	return Input{Workdir: s.Workdir, RunID: s.RunID, Spec: c.Service, SpecFile: config.FileName, Offline: c.LLM.Mode == "replay", Model: model,
+	return Input{Workdir: s.Workdir, RunID: s.RunID, Spec: c.Service, SpecFile: config.FileName, Offline: c.LLM.Mode == llm.ModeReplay, Model: model,
 		Limits: Thresholds{MaxRisk: r.MaxRisk, MinConfidence: r.MinConfidence, PromptBytes: r.PromptBytes, MaxParts: r.MaxParts}}, nil
 }
 
