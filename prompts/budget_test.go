@@ -15,10 +15,12 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
+	"github.com/orchestrate-dev/orchestrate/pkg/diff"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gosrc"
 	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
+	"github.com/orchestrate-dev/orchestrate/pkg/review"
 	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
@@ -54,6 +56,7 @@ var budgets = map[string]budget{
 	"lint.fix":         {prompt: 6144, answer: 2048},
 	"test.triage":      {prompt: 6144, answer: 2048},
 	"mutation.kill":    {prompt: 6144, answer: 2048},
+	"review.risk":      {prompt: 6144, answer: 2048},
 }
 
 // tokens estimates what a prompt costs, conservatively: one token per
@@ -191,7 +194,36 @@ func render(t *testing.T, s service) map[string]llm.Prompt {
 	add("lint.fix", p, err)
 	p, err = triageQuestion(t, s)
 	add("test.triage", p, err)
+	p, err = reviewQuestion(s)
+	add("review.risk", p, err)
 	return out
+}
+
+// reviewQuestion renders review.risk at pkg/review's default bound: the
+// service's handlers, added, cut to phases.review.prompt_bytes, with the
+// functions around them as far as the bound allows.
+func reviewQuestion(s service) (llm.Prompt, error) {
+	limit := review.DefaultThresholds().PromptBytes
+	src := s.handlers
+	for len(src) > limit-256 {
+		src = src[:strings.LastIndexByte(src[:len(src)-1], '\n')+1]
+	}
+	path := s.spec.Dir + "/handlers.go"
+	patch, err := diff.File(path, nil, []byte(src))
+	if err != nil {
+		return llm.Prompt{}, err
+	}
+	c, err := review.ParsePatch("HEAD", patch)
+	if err != nil {
+		return llm.Prompt{}, err
+	}
+	read := func(string) ([]byte, error) { return []byte(s.handlers), nil }
+	parts, ok := review.Parts(c, read, limit)
+	if !ok || len(parts) == 0 {
+		return llm.Prompt{}, fmt.Errorf("the cut handlers do not fit one question")
+	}
+	findings := []review.Finding{{Check: "gosec", Rule: "G104", Severity: review.Low, File: path, Line: 12, Message: "Errors unhandled (gosec G104, confidence high)"}}
+	return review.Prompt(s.spec.Name, c, findings, parts[0], 1, 1)
 }
 
 // triageQuestion renders test.triage with pkg/testrun's own code, at its default

@@ -469,7 +469,7 @@ func cmdDeployURL(ts *testscript.TestScript, neg bool, args []string) {
 	var out struct {
 		URL string `json:"url"`
 	}
-	ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(args[0], "04-deploy", "output.json"))), &out))
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(args[0], "05-deploy", "output.json"))), &out))
 	if out.URL == "" {
 		ts.Fatalf("no url in the deploy output")
 	}

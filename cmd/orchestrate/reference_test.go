@@ -83,7 +83,7 @@ func TestCommittedReferenceRun(t *testing.T) {
 			t.Errorf("%s: answer %s/%s not in the committed cache (hit %v): re-record the reference run", m, x.Prompt, x.CacheKey, x.CacheHit)
 		}
 	}
-	for _, out := range []string{"01-scaffold/output.json", "02-testgen/output.json", "06-mutation/output.json"} {
+	for _, out := range []string{"01-scaffold/output.json", "02-testgen/output.json", "07-mutation/output.json"} {
 		files, err := generatedFiles(filepath.Join(dir, out))
 		if err != nil {
 			t.Fatal(err)
@@ -208,7 +208,7 @@ func compareRuns(refRoot, refID, newRoot, newID string) ([]string, error) {
 			diffs = append(diffs, prompt+": the prompt differs from the reference's")
 		}
 	}
-	for _, out := range []string{"01-scaffold/output.json", "02-testgen/output.json", "06-mutation/output.json"} {
+	for _, out := range []string{"01-scaffold/output.json", "02-testgen/output.json", "07-mutation/output.json"} {
 		a, err := filesOf(filepath.Join(refDir, out))
 		if err != nil {
 			return nil, err

@@ -97,6 +97,7 @@ type Phases struct {
 	Scaffold Scaffold `yaml:"scaffold" json:"scaffold"`
 	Testgen  Testgen  `yaml:"testgen" json:"testgen"`
 	Lint     Lint     `yaml:"lint" json:"lint"`
+	Review   Review   `yaml:"review" json:"review"`
 	Deploy   Deploy   `yaml:"deploy" json:"deploy"`
 	Test     Test     `yaml:"test" json:"test"`
 	Mutation Mutation `yaml:"mutation" json:"mutation"`
@@ -169,6 +170,20 @@ type Lint struct {
 	FixesFile string `yaml:"fixes_file" json:"fixes_file"`
 }
 
+// Review settings: the gate before deploy.
+type Review struct {
+	// MaxRisk: a risk score (0-10) from the review role at or above it
+	// needs a human's approval.
+	MaxRisk float64 `yaml:"max_risk" json:"max_risk"`
+	// MinConfidence: a review less sure than this (0-1) needs a human.
+	MinConfidence float64 `yaml:"min_confidence" json:"min_confidence"`
+	// PromptBytes bounds the change shown in one question; a larger change
+	// is reviewed in parts.
+	PromptBytes int `yaml:"prompt_bytes" json:"prompt_bytes"`
+	// MaxParts bounds those parts; a larger change needs a human.
+	MaxParts int `yaml:"max_parts" json:"max_parts"`
+}
+
 // Deploy settings.
 type Deploy struct {
 	// Compose is the compose file, relative to the service directory.
@@ -214,6 +229,7 @@ const (
 	RoleTestgen = "testgen"
 	RoleFixer   = "fixer"
 	RoleTriage  = "triage"
+	RoleReview  = "review"
 )
 
 // Default is the configuration before the file, environment and flags,
@@ -364,4 +380,3 @@ func (e *KeyError) Error() string {
 	b.WriteString(e.Msg)
 	return b.String()
 }
-

@@ -34,6 +34,8 @@ const (
 	Interrupted   Class = "interrupted"
 	InternalError Class = "internal_error"
 	LintFindings  Class = "lint_findings"
+	// NeedsApproval is the review gate holding a change for a human.
+	NeedsApproval Class = "needs_approval"
 )
 
 // All lists every class, in the order the JSON Schema enumerates them.
@@ -41,7 +43,7 @@ var All = []Class{
 	CompileError, MissingDependency, ImportError, VetFailure, AssertionFailure, Panic,
 	Timeout, Flaky, ServiceUnreachable, HealthcheckFailed, ContainerExited, PortConflict,
 	ImageBuildFailed, DockerUnavailable, LLMError, Unknown,
-	ConfigError, Interrupted, InternalError, LintFindings,
+	ConfigError, Interrupted, InternalError, LintFindings, NeedsApproval,
 }
 
 // Owner says who is expected to act on a class: code, test, env or tool.
@@ -61,7 +63,7 @@ func Owner(c Class) string {
 		return "env or code"
 	case LLMError:
 		return "tool"
-	case ConfigError, Interrupted:
+	case ConfigError, Interrupted, NeedsApproval:
 		return "user"
 	case InternalError:
 		return "orchestrate"
@@ -73,6 +75,8 @@ func Owner(c Class) string {
 // role, which must answer with one of them.
 func Doc(c Class) string {
 	switch c {
+	case NeedsApproval:
+		return "the review gate holds the change until a human approves it (orchestrate approve)"
 	case CompileError:
 		return "the code does not compile (undefined names, type mismatches, syntax errors)"
 	case MissingDependency:

@@ -44,6 +44,8 @@ func Finish(ctx context.Context, s *State, runCtx context.Context, now func() ti
 	switch {
 	case s.failed || interrupted:
 		status = summary.Failed
+	case s.held != "":
+		status = summary.NeedsApproval
 	case s.partial:
 		status = summary.Partial
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/mutation"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
+	"github.com/orchestrate-dev/orchestrate/pkg/review"
 	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
 	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
 	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
@@ -29,6 +30,7 @@ func Phases() []Phase {
 		Step(phase.Scaffold, "templates plus the codegen role's handlers, compiled", scaffold.Settings, scaffold.Configure, scaffold.Run),
 		Step(phase.Testgen, "acceptance tests from the spec's examples; validated unit tests from the testgen role", testgen.Settings, testgen.Configure, testgen.Run),
 		Step(phase.Lint, "gofmt, goimports, vet and staticcheck with their fixes, then the fixer role; every fix verified", lint.Settings, lint.Configure, lint.Run),
+		Step(review.Name, "the change against the last commit: gitleaks, gosec, risky constructs, the spec's API, the review role; a risky change waits for a human", review.Settings, review.Configure, review.Run),
 		Step(phase.Deploy, "the image, the compose project on its own network, the health gate", deploy.Settings, deploy.Configure, deploy.Run),
 		Step(phase.Test, "unit and acceptance tests, flake re-runs, triage and the remediation loop", testrun.Settings, testrun.Configure, testrun.Run),
 		Step(mutation.Name, "the mutation score: AST mutants against the unit tests and the acceptance tests on a loopback port; tests written to kill survivors", mutation.Settings, mutation.Configure, mutation.Run),

@@ -53,6 +53,10 @@ func (r *Runner) Run(ctx context.Context, s *State) {
 				r.skip(s, p, dir, "an earlier phase failed")
 				continue
 			}
+			if s.held != "" {
+				r.skip(s, p, dir, "held for approval: "+s.held)
+				continue
+			}
 		}
 		r.runOne(ctx, s, p, dir)
 	}
@@ -172,6 +176,11 @@ func settle(ctx context.Context, s *State, p Phase, dir string, sub *artifact.Su
 	case skipped:
 		rec.Status, rec.SkipReason = "skipped", why
 		return why
+	case isHold(err):
+		h, _ := phase.IsHold(err)
+		rec.Status = "held"
+		s.hold(p.Name, h)
+		return h.Error()
 	case errors.As(err, &pe):
 		rec.Status = "failed"
 		where, _ := sub.Write("logs/panic.txt", []byte(fmt.Sprintf("panic: %v\n\n%s", pe.value, pe.stack)))

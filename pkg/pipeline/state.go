@@ -32,6 +32,7 @@ type State struct {
 	Tests    report.Tests
 
 	failed, partial bool
+	held            string            // the phase that holds the run for approval
 	results         map[string]result // by phase name
 
 	mu       sync.Mutex

@@ -147,7 +147,7 @@ func failureAdvice(failures []summary.Failure) []string {
 func outcomeAdvice(f summary.Failure) (string, bool) {
 	switch {
 	case strings.HasPrefix(f.Message, "injected fault "):
-		return "This run planted a fault on purpose (`--inject`); the workdir was restored afterwards. Read 05-test/ to see how it was found and fixed; nothing needs doing in the service.", true
+		return "This run planted a fault on purpose (`--inject`); the workdir was restored afterwards. Read 06-test/ to see how it was found and fixed; nothing needs doing in the service.", true
 	case strings.HasPrefix(f.Message, "remediated in iteration"):
 		return fmt.Sprintf("A failure (%s) was fixed by the loop (%s): review the patch and, if the cause is in generated code, fix the prompt or the spec so the next run does not need it.", f.Class, f.Where), true
 	case strings.HasPrefix(f.Message, "a human must decide"):

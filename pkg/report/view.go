@@ -147,6 +147,10 @@ func status(in Input) string {
 			return "failed"
 		case "partial":
 			s = "partial"
+		case "held":
+			if s == "success" {
+				s = "needs_approval" // the review gate stopped the run for a human
+			}
 		}
 	}
 	for _, f := range in.Failures {

@@ -19,7 +19,7 @@ import (
 // SchemaVersion is bumped on any change to the shape below. 2.0.0:
 // failures holds only what went wrong; what was found and dealt with
 // (remediated, flaky, injected, findings left, proposals) is in notes.
-// 2.1.0: the mutation score.
+// 2.1.0: the mutation score, the review gate.
 const SchemaVersion = "2.1.0"
 
 // Schema is the JSON Schema (draft 2020-12) every summary validates against.
@@ -35,15 +35,20 @@ const (
 	Success Status = "success"
 	Partial Status = "partial"
 	Failed  Status = "failed"
+	// NeedsApproval: the review gate stopped the run before deploy; a
+	// human approves (orchestrate approve) and the run resumes (--resume).
+	NeedsApproval Status = "needs_approval"
 )
 
 // Exit codes, the same for every command.
 const (
-	ExitSuccess     = 0
-	ExitFailed      = 1
-	ExitUsage       = 2
-	ExitPartial     = 3
-	ExitInterrupted = 130
+	ExitSuccess = 0
+	ExitFailed  = 1
+	ExitUsage   = 2
+	ExitPartial = 3
+	// ExitNeedsApproval: the review gate holds the change for a human.
+	ExitNeedsApproval = 4
+	ExitInterrupted   = 130
 )
 
 // Summary is one run's outcome.
@@ -106,7 +111,7 @@ type Failure struct {
 // Phase is one phase's record.
 type Phase struct {
 	Name            string  `json:"name"`
-	Status          string  `json:"status"` // success | failed | partial | skipped
+	Status          string  `json:"status"` // success | failed | partial | skipped | held
 	DurationSeconds float64 `json:"duration_seconds"`
 	InputHash       string  `json:"input_hash,omitempty"`
 	SkipReason      string  `json:"skip_reason,omitempty"`
@@ -142,6 +147,8 @@ func ExitCodeFor(s Status, interrupted bool) int {
 		return ExitSuccess
 	case s == Partial:
 		return ExitPartial
+	case s == NeedsApproval:
+		return ExitNeedsApproval
 	}
 	return ExitFailed
 }

@@ -111,5 +111,6 @@ func Audit(opts *Options) error {
 		anchored = "--head verified"
 	}
 	fmt.Fprintf(ios.Out, "audit OK: run %s, %d records, %d files verified, head %s; %s\n", opts.RunID, res.Records, res.Files, res.Head, anchored)
+	printApprovals(ios.Out, filepath.Join(runDir, artifact.EventsFile))
 	return nil
 }

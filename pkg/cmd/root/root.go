@@ -7,11 +7,13 @@ import (
 	"github.com/MakeNowJust/heredoc"
 	"github.com/spf13/cobra"
 
+	approvecmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/approve"
 	auditcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/audit"
 	configcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/config"
 	doctorcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/doctor"
 	downcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/down"
 	mergecmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/merge"
+	"github.com/orchestrate-dev/orchestrate/pkg/cmd/reviewcmd"
 	runcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/run"
 	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	schemacmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/schema"
@@ -53,6 +55,8 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		runscmd.NewCmdRuns(f, nil),
 		showcmd.NewCmdShow(f, nil),
 		auditcmd.NewCmdAudit(f, nil),
+		approvecmd.NewCmdApprove(f, nil),
+		reviewcmd.NewCmdReview(f, nil),
 		downcmd.NewCmdDown(f, nil),
 		mergecmd.NewCmdMerge(f, nil),
 		triagecmd.NewCmdTriage(f, nil),

@@ -50,6 +50,7 @@ type Options struct {
 	Only       []string
 	Skip       []string
 	From       string
+	Resume     string
 	Timeout    time.Duration
 	NoCache    bool // run every phase; what they do is still recorded for the next run
 	Explain    bool // print why each phase's cache hit or missed
@@ -75,6 +76,8 @@ func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 			  1    failed
 			  2    usage or configuration error
 			  3    partial (the code is fine; part of the environment was missing)
+			  4    needs approval (the review gate held the change before deploy:
+			       orchestrate approve RUN-ID --reason "…", then --resume RUN-ID)
 			  130  interrupted (Ctrl-C, SIGTERM)
 		`),
 		Example: heredoc.Doc(`
@@ -123,6 +126,7 @@ func addFlags(fl *pflag.FlagSet, opts *Options) map[string]*pflag.Flag {
 	fl.StringSliceVar(&opts.Only, "only", nil, "run only these `PHASES` (comma-separated)")
 	fl.StringSliceVar(&opts.Skip, "skip", nil, "skip these `PHASES` (comma-separated)")
 	fl.StringVar(&opts.From, "from", "", "start at `PHASE`, skipping the ones before it")
+	fl.StringVar(&opts.Resume, "resume", "", "continue run `RUN-ID`, held by the review gate and approved, from deploy")
 	fl.DurationVar(&opts.Timeout, "timeout", def.Run.Timeout, "stop the run after `DURATION`")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "run every phase, even one whose inputs are unchanged since it last succeeded")
 	fl.BoolVar(&opts.Explain, "explain-cache", false, "print why each phase reused its recorded output or ran")
@@ -162,6 +166,12 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := checkInject(cfg.Phases.Test.Inject); err != nil {
 		return early(opts, err)
 	}
+	var resumed map[string]any
+	if opts.Resume != "" {
+		if resumed, err = resume(ctx, opts, cfg, p, &sel); err != nil {
+			return early(opts, cmdutil.FlagErrorf(err))
+		}
+	}
 	runID := opts.RunID
 	if runID == "" {
 		runID = artifact.NewRunID(started)
@@ -177,6 +187,9 @@ func Run(ctx context.Context, opts *Options) error {
 	st, err := newState(opts, cfg, p, runID, started)
 	if err != nil {
 		return early(opts, err)
+	}
+	if resumed != nil {
+		_ = st.Run.Event("", "", "run.resumed", resumed)
 	}
 	versions := toolVersions(ctx, opts)
 	st.Cache = pipeline.NewCache(p.artifacts, opts.NoCache, versions)
