@@ -34,6 +34,7 @@ const (
 	Interrupted   Class = "interrupted"
 	InternalError Class = "internal_error"
 	LintFindings  Class = "lint_findings"
+	CanaryFailed  Class = "canary_failed"
 )
 
 // All lists every class, in the order the JSON Schema enumerates them.
@@ -41,13 +42,13 @@ var All = []Class{
 	CompileError, MissingDependency, ImportError, VetFailure, AssertionFailure, Panic,
 	Timeout, Flaky, ServiceUnreachable, HealthcheckFailed, ContainerExited, PortConflict,
 	ImageBuildFailed, DockerUnavailable, LLMError, Unknown,
-	ConfigError, Interrupted, InternalError, LintFindings,
+	ConfigError, Interrupted, InternalError, LintFindings, CanaryFailed,
 }
 
 // Owner says who is expected to act on a class: code, test, env or tool.
 func Owner(c Class) string {
 	switch c {
-	case CompileError, MissingDependency, ImportError, VetFailure, Panic, ContainerExited, LintFindings:
+	case CompileError, MissingDependency, ImportError, VetFailure, Panic, ContainerExited, LintFindings, CanaryFailed:
 		return "code"
 	case AssertionFailure:
 		return "code or test"
@@ -105,6 +106,8 @@ func Doc(c Class) string {
 		return "a model could not be reached or gave no usable answer"
 	case Unknown:
 		return "none of the above"
+	case CanaryFailed:
+		return "the release's canary did worse than its thresholds or the stable release, and was rolled back"
 	}
 	return string(c)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
 	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/release"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
 	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
 	"github.com/orchestrate-dev/orchestrate/pkg/testgen"
@@ -30,6 +31,7 @@ func Phases() []Phase {
 		Step(phase.Lint, "gofmt, goimports, vet and staticcheck with their fixes, then the fixer role; every fix verified", lint.Settings, lint.Configure, lint.Run),
 		Step(phase.Deploy, "the image, the compose project on its own network, the health gate", deploy.Settings, deploy.Configure, deploy.Run),
 		Step(phase.Test, "unit and acceptance tests, flake re-runs, triage and the remediation loop", testrun.Settings, testrun.Configure, testrun.Run),
+		Step(release.Name, "the stable release: promoted once the tests pass, or after a canary against the last one under the spec's examples", release.Settings, release.Configure, release.Run),
 		step(phase.Report, "report.md, report.html, junit.xml and the recommendations from everything recorded", buildReport, report.Run).Always(),
 	}
 }
