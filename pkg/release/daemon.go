@@ -1,14 +1,10 @@
 package release
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/netip"
 	"strings"
-	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
@@ -17,18 +13,9 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/docker"
 )
 
-// Labels of a release image. It carries an empty run label and a managed
-// label of "release", so neither a run's cleanup nor `down --all` removes
-// the image a rollback needs.
-const (
-	LabelRelease     = "dev.orchestrate.release"      // the service
-	LabelReleaseFrom = "dev.orchestrate.release.from" // the run it was promoted from
-	LabelReleaseAt   = "dev.orchestrate.release.at"   // when
-)
-
 // Repo is the image repository of a service's releases; its tags are
-// "stable" and "previous".
-func Repo(service string) string { return "orchestrate-release/" + strings.ToLower(service) }
+// "stable", "previous" and, after a rollback by hand, "rolled-back".
+func Repo(service string) string { return docker.ReleaseRepo + strings.ToLower(service) }
 
 // Candidate is the running container of the service a run deployed (and
 // the test phase may have redeployed).
@@ -63,7 +50,24 @@ func (g engine) candidate(ctx context.Context, run, service string, port int) (C
 		return Candidate{}, err
 	}
 	c := ci.Container
-	cand := Candidate{ID: c.ID, Image: c.Image, Port: port, Env: c.Config.Env, Labels: c.Config.Labels, Health: c.Config.Healthcheck}
+	cand := Candidate{ID: c.ID, Image: c.Image, Port: port, Labels: c.Config.Labels, Health: c.Config.Healthcheck}
+	// The deployment's environment (the compose file's), without what the
+	// candidate's image itself sets: the stable release keeps its own.
+	ii, err := g.e.C.ImageInspect(ctx, c.Image)
+	if err != nil {
+		return Candidate{}, err
+	}
+	own := map[string]bool{}
+	if ii.Config != nil {
+		for _, kv := range ii.Config.Env {
+			own[kv] = true
+		}
+	}
+	for _, kv := range c.Config.Env {
+		if !own[kv] {
+			cand.Env = append(cand.Env, kv)
+		}
+	}
 	for name := range c.NetworkSettings.Networks {
 		cand.Network = name
 	}
@@ -90,31 +94,25 @@ func (g engine) image(ctx context.Context, ref string) (string, error) {
 	return ii.ID, nil
 }
 
-// promote makes image the stable release of service (the stable one so
-// far becomes previous): a new image from it with the release labels.
-func (g engine) promote(ctx context.Context, service, image, run string, now time.Time, log io.Writer) (string, error) {
+// promote makes image the stable release of service, and the stable one
+// so far previous. Releases are tags in the service's release repository:
+// a run's cleanup removes only the run's own tag of an image that is a
+// release (docker.Down), so the image stays for a rollback.
+func (g engine) promote(ctx context.Context, service, image string) (string, error) {
 	repo := Repo(service)
-	if old, err := g.image(ctx, repo+":stable"); err != nil {
+	old, err := g.image(ctx, repo+":stable")
+	if err != nil {
 		return "", err
-	} else if old != "" {
+	}
+	if old != "" && old != image {
 		if _, err := g.e.C.ImageTag(ctx, client.ImageTagOptions{Source: old, Target: repo + ":previous"}); err != nil {
 			return "", fmt.Errorf("keep the stable release as previous: %w", err)
 		}
 	}
-	dockerfile := fmt.Sprintf("FROM %s\nLABEL %s=%q %s=%q %s=%q %s=%q %s=%q\n", image,
-		docker.LabelRun, "", docker.LabelManaged, "release", LabelRelease, service, LabelReleaseFrom, run, LabelReleaseAt, now.UTC().Format(time.RFC3339))
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	if err := tw.WriteHeader(&tar.Header{Name: "Dockerfile", Mode: 0o644, Size: int64(len(dockerfile))}); err != nil {
-		return "", err
+	if _, err := g.e.C.ImageTag(ctx, client.ImageTagOptions{Source: image, Target: repo + ":stable"}); err != nil {
+		return "", fmt.Errorf("tag the candidate as the stable release: %w", err)
 	}
-	if _, err := tw.Write([]byte(dockerfile)); err != nil {
-		return "", err
-	}
-	if err := tw.Close(); err != nil {
-		return "", err
-	}
-	return g.e.Build(ctx, &buf, "Dockerfile", []string{repo + ":stable"}, nil, log)
+	return image, nil
 }
 
 // rollback makes the previous release the stable one again.

@@ -66,7 +66,7 @@ type Load struct {
 	Share             float64
 	Rate              int
 	Duration          time.Duration
-	Client            *http.Client
+	Timeout           time.Duration // per request
 }
 
 // Run drives both versions with the examples in turn at the rate, the
@@ -89,7 +89,7 @@ func (l Load) Run(ctx context.Context, exs []example) ([]Sample, error) {
 		t.Header = http.Header{"Content-Type": []string{"application/json"}}
 		return nil
 	}
-	atk := vegeta.NewAttacker(vegeta.Client(l.Client), vegeta.KeepAlive(true), vegeta.Redirects(vegeta.NoFollow), vegeta.MaxBody(0))
+	atk := vegeta.NewAttacker(vegeta.Timeout(l.Timeout), vegeta.KeepAlive(true), vegeta.Redirects(vegeta.NoFollow), vegeta.MaxBody(4096))
 	pacer := vegeta.ConstantPacer{Freq: l.Rate, Per: time.Second}
 	var out []Sample
 	var began time.Time

@@ -9,7 +9,6 @@ package release
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -142,7 +141,7 @@ func (r *releaser) run(ctx context.Context) error {
 
 // promote makes the candidate the stable release and records why.
 func (r *releaser) promote(ctx context.Context, why string) error {
-	id, err := r.g.promote(ctx, r.in.Spec.Name, r.cand.Image, r.in.RunID, r.env.Now(), io.Discard)
+	id, err := r.g.promote(ctx, r.in.Spec.Name, r.cand.Image)
 	if err != nil {
 		return failure.Wrap(failure.Unknown, err, "promote the candidate")
 	}
@@ -189,7 +188,7 @@ func (r *releaser) canary(ctx context.Context) error {
 		return r.decide(Verdict{Inconclusive, []string{"the stable release never became healthy: nothing to compare with (" + err.Error() + ")"}})
 	}
 	load := Load{Stable: r.out.StableURL, Candidate: r.cand.URL, Share: c.Share, Rate: c.Rate, Duration: c.Duration,
-		Client: &http.Client{Timeout: 5 * time.Second}}
+		Timeout: 5 * time.Second}
 	fmt.Fprintf(r.env.Log, "canary: %d req/s for %s, %.0f%% to the candidate, warm-up %s\n", c.Rate, c.Duration, 100*c.Share, c.Warmup)
 	samples, err := load.Run(ctx, examples(r.in.Spec))
 	if err != nil {
@@ -202,7 +201,7 @@ func (r *releaser) canary(ctx context.Context) error {
 	r.out.Stats = []Stats{st, ca}
 	v := Decide(Thresholds{ErrorRate: c.ErrorRate, P99: c.P99, Margin: c.Margin, MinRequests: c.MinRequests}, st, ca)
 	if v.Decision == Promoted {
-		id, err := r.g.promote(ctx, r.in.Spec.Name, r.cand.Image, r.in.RunID, r.env.Now(), io.Discard)
+		id, err := r.g.promote(ctx, r.in.Spec.Name, r.cand.Image)
 		if err != nil {
 			return failure.Wrap(failure.Unknown, err, "promote the candidate")
 		}

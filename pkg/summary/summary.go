@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/orchestrate-dev/orchestrate/pkg/notify"
 	"os"
 	"path/filepath"
 	"sort"
@@ -64,6 +65,8 @@ type Summary struct {
 	LLM              LLM       `json:"llm"`
 	ArtifactsDir     string    `json:"artifacts_dir"`
 	AuditHead        string    `json:"audit_head,omitempty"`
+	// Notifications say what became of each notify channel's message.
+	Notifications []notify.Delivery `json:"notifications,omitempty"`
 }
 
 // Tool is one tool the run used and what for.

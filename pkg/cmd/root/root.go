@@ -11,6 +11,7 @@ import (
 	configcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/config"
 	doctorcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/doctor"
 	downcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/down"
+	rollbackcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/rollback"
 	runcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/run"
 	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	schemacmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/schema"
@@ -50,6 +51,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		showcmd.NewCmdShow(f, nil),
 		auditcmd.NewCmdAudit(f, nil),
 		downcmd.NewCmdDown(f, nil),
+		rollbackcmd.NewCmdRollback(f, nil),
 		triagecmd.NewCmdTriage(f, nil),
 		schemacmd.NewCmdSchema(f, nil),
 		configcmd.NewCmdConfig(f, nil),

@@ -222,7 +222,7 @@ func newState(opts *Options, cfg *config.Config, p paths, started time.Time) (*p
 	if runID == "" {
 		runID = artifact.NewRunID(started)
 	}
-	red := redact.FromEnv(f.Environ(), cfg.Secrets.Env...)
+	red := redact.FromEnv(f.Environ(), append(cfg.Secrets.Env, cfg.Notify.Env()...)...)
 	run, err := artifact.Create(p.artifacts, runID, artifact.NewTraceID(), red, f.Now)
 	if err != nil {
 		return nil, err
