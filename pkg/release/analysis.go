@@ -58,9 +58,10 @@ func Decide(t Thresholds, stable, cand Stats) Verdict {
 		bad = append(bad, fmt.Sprintf("candidate p99 %s > %s", ms(cand.P99), ms(t.P99)))
 	}
 	// No worse than stable by the margin: p99 within (1+margin) of
-	// stable's (plus a millisecond, so two near-zero figures compare), and
-	// an error rate at most margin/10 above stable's.
-	limit := time.Duration(float64(stable.P99)*(1+t.Margin)) + time.Millisecond
+	// stable's plus a tenth of the p99 threshold (so that the noise of two
+	// fast versions, a few milliseconds, does not decide), and an error
+	// rate at most margin/10 above stable's.
+	limit := time.Duration(float64(stable.P99)*(1+t.Margin)) + t.P99/10
 	if cand.P99 > limit {
 		bad = append(bad, fmt.Sprintf("candidate p99 %s is worse than stable's %s by more than %.0f%%", ms(cand.P99), ms(stable.P99), 100*t.Margin))
 	}
