@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/notify"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 )
 
@@ -24,6 +25,7 @@ type Config struct {
 	Docker  Docker       `yaml:"docker" json:"docker"`
 	Secrets Secrets      `yaml:"secrets" json:"secrets"`
 	Run     Run          `yaml:"run" json:"run"`
+	Notify  Notify       `yaml:"notify" json:"notify"`
 }
 
 // Run holds settings of the run as a whole.
@@ -132,6 +134,38 @@ type EquivalentMutant struct {
 	Reason string `yaml:"reason" json:"reason"`
 }
 
+// Canary is the analysis of a candidate beside the stable release.
+type Canary struct {
+	Share     float64       `yaml:"share" json:"share"`           // of the requests, to the candidate
+	Rate      int           `yaml:"rate" json:"rate"`             // requests per second, both versions
+	Duration  time.Duration `yaml:"duration" json:"duration"`     // of the load, warm-up included
+	Warmup    time.Duration `yaml:"warmup" json:"warmup"`         // excluded from the verdict
+	ErrorRate float64       `yaml:"error_rate" json:"error_rate"` // the candidate's highest
+	P99       time.Duration `yaml:"p99" json:"p99"`               // the candidate's highest
+	// Margin: the candidate may be worse than stable by at most this
+	// share of stable's p99 (and this many points of error rate / 10).
+	Margin      float64       `yaml:"margin" json:"margin"`
+	MinRequests int           `yaml:"min_requests" json:"min_requests"` // per version, or the analysis is inconclusive
+	Health      time.Duration `yaml:"health_timeout" json:"health_timeout"`
+}
+
+// Notify says who hears how a run ended. A channel's URL and key are read
+// from the environment variables it names, never from the file.
+type Notify struct {
+	Channels []notify.Channel `yaml:"channels" json:"channels"`
+	Attempts int              `yaml:"attempts" json:"attempts"`
+	Timeout  time.Duration    `yaml:"timeout" json:"timeout"` // per attempt
+}
+
+// Env are the environment variables the channels read: secrets.
+func (n Notify) Env() []string {
+	var out []string
+	for _, c := range n.Channels {
+		out = append(out, c.Env()...)
+	}
+	return out
+}
+
 // Test settings.
 type Test struct {
 	// MaxIterations bounds the remediation rounds.
@@ -190,6 +224,12 @@ type Deploy struct {
 	Compose string `yaml:"compose" json:"compose"`
 	// HealthTimeout bounds the wait for every container to be healthy.
 	HealthTimeout time.Duration `yaml:"health_timeout" json:"health_timeout"`
+	// Strategy and Canary are read by the release phase, after the tests:
+	// "replace" (the image becomes the stable release once the tests
+	// pass) or "canary" (it is compared with the stable release under load
+	// from the spec's examples first, then promoted or rolled back).
+	Strategy string `yaml:"strategy" json:"strategy"`
+	Canary   Canary `yaml:"canary" json:"canary"`
 }
 
 // Scaffold settings.
@@ -252,6 +292,7 @@ func Default() Config {
 		},
 		Policy: Policy{MaxLinesPerPatch: 80, MaxLinesPerRun: 300, MinConfidence: 0.6},
 		Run:    Run{Timeout: 30 * time.Minute},
+		Notify: Notify{Attempts: 3, Timeout: 10 * time.Second},
 	}
 }
 
@@ -296,6 +337,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Policy.MinConfidence < 0 || c.Policy.MinConfidence > 1 {
 		return &KeyError{Key: "policy.min_confidence", Msg: "must be between 0 and 1"}
+	}
+	for i, ch := range c.Notify.Channels {
+		if err := ch.Check(); err != nil {
+			return &KeyError{Key: fmt.Sprintf("notify.channels[%d]", i), Msg: err.Error()}
+		}
+	}
+	if c.Notify.Attempts < 1 || c.Notify.Timeout <= 0 {
+		return &KeyError{Key: "notify", Msg: "attempts must be at least 1 and timeout positive"}
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 // Settings is the phase's part of the config: compose.yaml, and a minute
 // for the health gate.
 var Settings = config.Section{Default: func(c *config.Config) {
-	c.Phases.Deploy = config.Deploy{Compose: "compose.yaml", HealthTimeout: 60 * time.Second}
+	c.Phases.Deploy.Compose, c.Phases.Deploy.HealthTimeout = "compose.yaml", 60*time.Second
 }}
 
 // Configure builds the phase's Input from the run's settings.

@@ -27,6 +27,11 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 )
 
+// ReleaseRepo prefixes the image repositories of services' releases
+// (pkg/release): an image tagged there is a release, which Down never
+// removes; it removes only the run's own tags of it.
+const ReleaseRepo = "orchestrate-release/"
+
 // Labels on every object orchestrate creates.
 const (
 	LabelManaged = "dev.orchestrate.managed" // "true"
@@ -319,6 +324,18 @@ func (e *Engine) Down(ctx context.Context, run string) (Removed, error) {
 	is, err := e.C.ImageList(ctx, client.ImageListOptions{Filters: f})
 	keep(err)
 	for _, im := range is.Items {
+		if isRelease(im.RepoTags) {
+			for _, t := range im.RepoTags {
+				if !strings.HasPrefix(t, ReleaseRepo) {
+					_, err := e.C.ImageRemove(ctx, t, client.ImageRemoveOptions{})
+					if err == nil {
+						rm.Images = append(rm.Images, t)
+					}
+					keep(err)
+				}
+			}
+			continue
+		}
 		_, err := e.C.ImageRemove(ctx, im.ID, client.ImageRemoveOptions{Force: true, PruneChildren: true})
 		if err == nil {
 			rm.Images = append(rm.Images, firstOr(im.RepoTags, im.ID))
@@ -326,6 +343,16 @@ func (e *Engine) Down(ctx context.Context, run string) (Removed, error) {
 		keep(err)
 	}
 	return rm, first
+}
+
+// isRelease: a tag of the image is a release (pkg/release).
+func isRelease(tags []string) bool {
+	for _, t := range tags {
+		if strings.HasPrefix(t, ReleaseRepo) {
+			return true
+		}
+	}
+	return false
 }
 
 func firstOr(s []string, def string) string {

@@ -36,6 +36,8 @@ const (
 	LintFindings  Class = "lint_findings"
 	// NeedsApproval is the review gate holding a change for a human.
 	NeedsApproval Class = "needs_approval"
+	// CanaryFailed is a release the canary rolled back (or could not judge).
+	CanaryFailed Class = "canary_failed"
 )
 
 // All lists every class, in the order the JSON Schema enumerates them.
@@ -43,13 +45,13 @@ var All = []Class{
 	CompileError, MissingDependency, ImportError, VetFailure, AssertionFailure, Panic,
 	Timeout, Flaky, ServiceUnreachable, HealthcheckFailed, ContainerExited, PortConflict,
 	ImageBuildFailed, DockerUnavailable, LLMError, Unknown,
-	ConfigError, Interrupted, InternalError, LintFindings, NeedsApproval,
+	ConfigError, Interrupted, InternalError, LintFindings, NeedsApproval, CanaryFailed,
 }
 
 // Owner says who is expected to act on a class: code, test, env or tool.
 func Owner(c Class) string {
 	switch c {
-	case CompileError, MissingDependency, ImportError, VetFailure, Panic, ContainerExited, LintFindings:
+	case CompileError, MissingDependency, ImportError, VetFailure, Panic, ContainerExited, LintFindings, CanaryFailed:
 		return "code"
 	case AssertionFailure:
 		return "code or test"
@@ -109,6 +111,8 @@ func Doc(c Class) string {
 		return "a model could not be reached or gave no usable answer"
 	case Unknown:
 		return "none of the above"
+	case CanaryFailed:
+		return "the release's canary did worse than its thresholds or the stable release, and was rolled back"
 	}
 	return string(c)
 }

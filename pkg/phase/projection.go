@@ -39,6 +39,13 @@ type Detail struct {
 	AI         string      `json:"ai,omitempty"`
 	Changes    []Change    `json:"changes,omitempty"`
 	Iterations []Iteration `json:"iterations,omitempty"`
+	Figures    []Figure    `json:"figures,omitempty"`
+}
+
+// Figure is a picture the phase made (an SVG under the run directory).
+type Figure struct {
+	Title string `json:"title"`
+	Path  string `json:"path"` // relative to the run directory
 }
 
 // Change is one change to the code (or a proposal for one) and why.

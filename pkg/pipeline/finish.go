@@ -50,6 +50,7 @@ func Finish(ctx context.Context, s *State, runCtx context.Context, now func() ti
 		status = summary.Partial
 	}
 	sum := s.summary(status, interrupted, now(), self)
+	sum.Notifications = s.notifyChannels(ctx, sum, now)
 	if err := appendToolLog(s.Run.Root, s, self, s.Tools()); err != nil {
 		_ = s.Run.Event("", "", "warning", map[string]any{"message": err.Error()})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/lint"
 	"github.com/orchestrate-dev/orchestrate/pkg/mutation"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/release"
 	"github.com/orchestrate-dev/orchestrate/pkg/report"
 	"github.com/orchestrate-dev/orchestrate/pkg/review"
 	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
@@ -34,6 +35,7 @@ func Phases() []Phase {
 		Step(phase.Deploy, "the image, the compose project on its own network, the health gate", deploy.Settings, deploy.Configure, deploy.Run),
 		Step(phase.Test, "unit and acceptance tests, flake re-runs, triage and the remediation loop", testrun.Settings, testrun.Configure, testrun.Run),
 		Step(mutation.Name, "the mutation score: AST mutants against the unit tests and the acceptance tests on a loopback port; tests written to kill survivors", mutation.Settings, mutation.Configure, mutation.Run),
+		Step(release.Name, "the stable release: promoted once the tests pass, or after a canary against the last one under the spec's examples", release.Settings, release.Configure, release.Run),
 		step(phase.Report, "report.md, report.html, junit.xml and the recommendations from everything recorded", buildReport, report.Run).Always(),
 	}
 }

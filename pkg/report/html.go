@@ -132,7 +132,7 @@ ul.failed .assertion { font-weight:600; }
 <h2>{{.Name}} <span class="badge s-{{.Status}}">{{.Status}}</span> <span class="muted">{{secs .Duration}}</span></h2>
 {{if .Skip}}<p class="muted">{{code .Skip}}</p>{{end}}
 {{if .Dir}}<p class="muted">Files: <a href="{{.Dir}}/">{{.Dir}}/</a> (<a href="{{.Dir}}/input.json">input.json</a>, <a href="{{.Dir}}/output.json">output.json</a>, <a href="{{.Dir}}/logs/phase.log">logs/phase.log</a>)</p>{{end}}
-{{with .Detail.Facts}}<ul class="facts">{{range .}}<li>{{code .}}</li>{{end}}</ul>{{end}}
+{{with .Detail.Facts}}<ul class="facts">{{range .}}<li>{{code .}}</li>{{end}}</ul>{{end}}{{range .Detail.Figures}}<figure><img src="{{.Path}}" alt="{{.Title}}"><figcaption class="muted">{{.Title}}</figcaption></figure>{{end}}
 {{with .Calls}}<h3>LLM calls</h3>
 <table class="calls">
 <tr><th>#</th><th>role</th><th>answered by</th><th>prompt</th><th>tokens in / out</th><th>cost</th><th>latency</th><th>cache</th><th>files</th></tr>

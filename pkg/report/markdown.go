@@ -198,6 +198,9 @@ func mdTools(b *strings.Builder, tools []phase.ToolUse) {
 func mdPhase(b *strings.Builder, v view, r phaseRow) {
 	mdPhaseHeading(b, r)
 	mdFacts(b, r.Detail.Facts)
+	for _, f := range r.Detail.Figures {
+		fmt.Fprintf(b, "![%s](%s)\n\n", f.Title, f.Path)
+	}
 	mdCalls(b, r.Calls)
 	if len(r.Detail.Iterations) > 0 {
 		mdSuites(b, r.Detail.Iterations)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/orchestrate-dev/orchestrate/pkg/notify"
 	"os"
 	"path/filepath"
 	"sort"
@@ -74,6 +75,8 @@ type Summary struct {
 	ArtifactsDir     string    `json:"artifacts_dir"`
 	AuditHead        string    `json:"audit_head,omitempty"`
 	Mutation         *Mutation `json:"mutation,omitempty"`
+	// Notifications say what became of each notify channel's message.
+	Notifications []notify.Delivery `json:"notifications,omitempty"`
 }
 
 // Mutation is the mutation score of the run's tests: how many planted

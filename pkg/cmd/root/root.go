@@ -14,6 +14,7 @@ import (
 	downcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/down"
 	mergecmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/merge"
 	"github.com/orchestrate-dev/orchestrate/pkg/cmd/reviewcmd"
+	rollbackcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/rollback"
 	runcmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/run"
 	runscmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/runs"
 	schemacmd "github.com/orchestrate-dev/orchestrate/pkg/cmd/schema"
@@ -59,6 +60,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		reviewcmd.NewCmdReview(f, nil),
 		downcmd.NewCmdDown(f, nil),
 		mergecmd.NewCmdMerge(f, nil),
+		rollbackcmd.NewCmdRollback(f, nil),
 		triagecmd.NewCmdTriage(f, nil),
 		schemacmd.NewCmdSchema(f, nil),
 		configcmd.NewCmdConfig(f, nil),

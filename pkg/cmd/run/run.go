@@ -252,7 +252,7 @@ func checkInject(in string) error {
 func newState(opts *Options, cfg *config.Config, p paths, runID string, started time.Time) (*pipeline.State, error) {
 	f := opts.F
 	_, creds := cfg.Public()
-	red := redact.FromEnv(f.Environ(), append([]string{audit.KeyEnv}, cfg.Secrets.Env...)...).With(creds...)
+	red := redact.FromEnv(f.Environ(), append(append([]string{audit.KeyEnv}, cfg.Secrets.Env...), cfg.Notify.Env()...)...).With(creds...)
 	run, err := artifact.Create(p.artifacts, runID, artifact.NewTraceID(), red, f.Now)
 	if err != nil {
 		return nil, err
