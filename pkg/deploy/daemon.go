@@ -40,17 +40,29 @@ type Daemon interface {
 	Close() error
 }
 
-// dialDocker is the real daemon at host, not yet reached.
-func dialDocker(host string) (Daemon, error) {
+// dialDocker is the real daemon at host, not yet reached. What it creates
+// carries the workdir's label, and Down removes only that workdir's.
+func dialDocker(host, workdir string) (Daemon, error) {
 	e, err := docker.Dial(host)
 	if err != nil {
 		return nil, err
 	}
-	return dockerDaemon{e}, nil
+	return dockerDaemon{e: e, workdir: workdir}, nil
 }
 
 // dockerDaemon is the pkg/docker engine as a Daemon.
-type dockerDaemon struct{ e *docker.Engine }
+type dockerDaemon struct {
+	e       *docker.Engine
+	workdir string // labels what it creates; "" for no such label
+}
+
+// labels adds the workdir's label.
+func (g dockerDaemon) labels(l map[string]string) map[string]string {
+	if g.workdir == "" {
+		return l
+	}
+	return docker.WithWorkdir(l, g.workdir)
+}
 
 func (g dockerDaemon) Ping(ctx context.Context) (Engine, error) {
 	if err := g.e.Ping(ctx); err != nil {
@@ -60,7 +72,7 @@ func (g dockerDaemon) Ping(ctx context.Context) (Engine, error) {
 }
 
 func (g dockerDaemon) BuildImage(ctx context.Context, buildContext io.Reader, tag string, labels map[string]string, log io.Writer) (string, int64, error) {
-	id, err := g.e.Build(ctx, buildContext, "Dockerfile", []string{tag}, labels, log)
+	id, err := g.e.Build(ctx, buildContext, "Dockerfile", []string{tag}, g.labels(labels), log)
 	if err != nil {
 		return id, 0, err
 	}
@@ -84,11 +96,16 @@ func (g dockerDaemon) LoadImage(ctx context.Context, tag, id string, write func(
 }
 
 func (g dockerDaemon) CreateNetwork(ctx context.Context, name string, labels map[string]string) error {
-	_, err := g.e.C.NetworkCreate(ctx, name, client.NetworkCreateOptions{Driver: "bridge", Labels: labels})
+	_, err := g.e.C.NetworkCreate(ctx, name, client.NetworkCreateOptions{Driver: "bridge", Labels: g.labels(labels)})
 	return err
 }
 
 func (g dockerDaemon) CreateContainer(ctx context.Context, opts client.ContainerCreateOptions) (string, error) {
+	if opts.Config != nil {
+		cfg := *opts.Config
+		cfg.Labels = g.labels(cfg.Labels)
+		opts.Config = &cfg
+	}
 	res, err := g.e.C.ContainerCreate(ctx, opts)
 	return res.ID, err
 }
@@ -116,7 +133,7 @@ func (g dockerDaemon) Logs(ctx context.Context, id, tail string) (string, error)
 }
 
 func (g dockerDaemon) Down(ctx context.Context, run string) (docker.Removed, error) {
-	return g.e.Down(ctx, run)
+	return g.e.DownWorkdir(ctx, run, g.workdir)
 }
 
 func (g dockerDaemon) Close() error { return g.e.Close() }

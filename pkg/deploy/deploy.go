@@ -162,7 +162,7 @@ func Redeploy(ctx context.Context, env phase.Env, in Input, prev Output) (Output
 func connect(ctx context.Context, in Input) (Daemon, Engine, error) {
 	dial := in.Dial
 	if dial == nil {
-		dial = dialDocker
+		dial = func(host string) (Daemon, error) { return dialDocker(host, in.Workdir) }
 	}
 	daemon, err := dial(in.DockerHost)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,7 +39,31 @@ const (
 	LabelManaged = "dev.orchestrate.managed" // "true"
 	LabelRun     = "dev.orchestrate.run"     // the run id
 	LabelService = "dev.orchestrate.service" // the compose service
+	// LabelWorkdir says which workdir's run made the object: a run id is
+	// unique within one artifacts directory only, and two workdirs share
+	// the daemon.
+	LabelWorkdir = "dev.orchestrate.workdir"
 )
+
+// WorkdirID is the value of LabelWorkdir for a workdir: a digest of its
+// absolute path, so the label does not publish the path.
+func WorkdirID(workdir string) string {
+	if abs, err := filepath.Abs(workdir); err == nil {
+		workdir = abs
+	}
+	sum := sha256.Sum256([]byte(workdir))
+	return hex.EncodeToString(sum[:8])
+}
+
+// WithWorkdir returns labels plus the workdir's, leaving labels as they are.
+func WithWorkdir(labels map[string]string, workdir string) map[string]string {
+	out := make(map[string]string, len(labels)+1)
+	for k, v := range labels {
+		out[k] = v
+	}
+	out[LabelWorkdir] = WorkdirID(workdir)
+	return out
+}
 
 // Engine is a connection to a Docker daemon.
 type Engine struct {
@@ -292,9 +318,18 @@ type Removed struct {
 // of orchestrate's when run is empty). It goes on after an error and
 // returns the first.
 func (e *Engine) Down(ctx context.Context, run string) (Removed, error) {
+	return e.DownWorkdir(ctx, run, "")
+}
+
+// DownWorkdir is Down for the run of one workdir only: a run of the same
+// id in another workdir keeps its objects. An empty workdir is Down.
+func (e *Engine) DownWorkdir(ctx context.Context, run, workdir string) (Removed, error) {
 	f := client.Filters{}.Add("label", LabelManaged+"=true")
 	if run != "" {
 		f.Add("label", LabelRun+"="+run)
+	}
+	if workdir != "" {
+		f.Add("label", LabelWorkdir+"="+WorkdirID(workdir))
 	}
 	var rm Removed
 	var first error
