@@ -57,6 +57,9 @@ type Analysis struct {
 	// Broken lists what keeps the module (or its tests) from type-checking:
 	// the build is broken, and analyzers that need types did not run.
 	Broken []Finding
+	// InProcess says why go vet did not analyse the module and it was
+	// analysed in-process; "" when go vet did.
+	InProcess string
 }
 
 // Analyze runs the suite's analyzers over the module in dir, its tests
@@ -71,7 +74,9 @@ func (s *Suite) Analyze(ctx context.Context, dir, workdir string, environ []stri
 	if !errors.Is(err, errNoVet) {
 		return a, err
 	}
-	return s.AnalyzeInProcess(ctx, dir, workdir, environ)
+	a, ierr := s.AnalyzeInProcess(ctx, dir, workdir, environ)
+	a.InProcess = err.Error()
+	return a, ierr
 }
 
 // AnalyzeInProcess loads the module in dir with go/packages, its tests
@@ -87,13 +92,14 @@ func (s *Suite) AnalyzeInProcess(ctx context.Context, dir, workdir string, envir
 func (s *Suite) AnalyzeAll(ctx context.Context, dirs []string, workdir string, environ []string) (map[string]Analysis, error) {
 	out := map[string]Analysis{}
 	var rest []string
+	why := map[string]string{}
 	for _, d := range dirs {
 		a, err := s.vetAnalyze(ctx, d, workdir, environ)
 		switch {
 		case err == nil:
 			out[d] = a
 		case errors.Is(err, errNoVet):
-			rest = append(rest, d)
+			rest, why[d] = append(rest, d), err.Error()
 		default:
 			return nil, err
 		}
@@ -103,6 +109,7 @@ func (s *Suite) AnalyzeAll(ctx context.Context, dirs []string, workdir string, e
 	}
 	res, err := s.AnalyzeAllInProcess(ctx, rest, workdir, environ)
 	for d, a := range res {
+		a.InProcess = why[d]
 		out[d] = a
 	}
 	return out, err

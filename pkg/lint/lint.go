@@ -345,6 +345,7 @@ func (r *runner) analyzeAll(ctx context.Context, dirs []string) (map[string]snap
 		if err != nil {
 			return nil, err
 		}
+		r.inProcess(d, as[d])
 		s := snapshot{findings: append(pre, as[d].Findings...), broken: as[d].Broken}
 		sortFindings(s.findings)
 		out[d] = s
@@ -361,9 +362,17 @@ func (r *runner) analyze(ctx context.Context, dir string) (snapshot, error) {
 	if err != nil {
 		return snapshot{}, err
 	}
+	r.inProcess(dir, a)
 	s := snapshot{findings: append(pre, a.Findings...), broken: a.Broken}
 	sortFindings(s.findings)
 	return s, nil
+}
+
+// inProcess logs an analysis go vet did not make, and why.
+func (r *runner) inProcess(dir string, a Analysis) {
+	if a.InProcess != "" {
+		fmt.Fprintf(r.env.Log, "%s: analysed in-process (%s)\n", rel(r.in.Workdir, dir), a.InProcess)
+	}
 }
 
 // env0 is the environment go/packages runs `go list` in.

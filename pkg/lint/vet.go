@@ -46,12 +46,15 @@ var errNoVet = errors.New("go vet did not analyse the module")
 // as the compiler would, and still runs the analyzers that run despite
 // errors.
 func (s *Suite) vetAnalyze(ctx context.Context, dir, workdir string, environ []string) (Analysis, error) {
-	if !serves || len(s.analyzers) == 0 {
-		return Analysis{}, errNoVet
+	if !serves {
+		return Analysis{}, fmt.Errorf("%w: this binary does not serve as a vet tool", errNoVet)
+	}
+	if len(s.analyzers) == 0 {
+		return Analysis{}, fmt.Errorf("%w: no analyzers selected", errNoVet)
 	}
 	exe, err := os.Executable()
 	if err != nil {
-		return Analysis{}, errNoVet
+		return Analysis{}, fmt.Errorf("%w: %v", errNoVet, err)
 	}
 	checks, err := json.Marshal(s.checks)
 	if err != nil {
@@ -134,7 +137,13 @@ func (s *Suite) vetFinding(i int, d vetDiagnostic, workdir string) Finding {
 	return f
 }
 
+// firstLine is go vet's first line of complaint, past the "# package"
+// headers.
 func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
+	for l := range strings.Lines(s) {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			return l
+		}
+	}
+	return strings.TrimSpace(s)
 }

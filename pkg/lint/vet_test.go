@@ -197,6 +197,10 @@ func TestVetLeavesBrokenModulesInProcess(t *testing.T) {
 	if err != nil || len(a.Broken) == 0 {
 		t.Fatalf("analysis of the broken module: %v, broken %v", err, a.Broken)
 	}
+	if !strings.Contains(a.InProcess, "undefined: strings") {
+		t.Errorf("why in-process: %q", a.InProcess)
+	}
+	t.Log(a.InProcess)
 }
 
 // prefix applies what the prepass finds (goimports, gofmt) so that the
