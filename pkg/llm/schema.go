@@ -28,13 +28,70 @@ import (
 //
 // SchemaOf panics on a type it cannot describe (a map, an interface): a
 // programming error that every answer type's test would show.
-func SchemaOf[T any]() json.RawMessage {
+func SchemaOf[T any](opts ...SchemaOption) json.RawMessage {
 	var v T
+	g := &generator{defs: map[reflect.Type]string{}}
+	for _, o := range opts {
+		o(g)
+	}
+	t := reflect.TypeOf(v)
+	if g.useDefs {
+		g.countUses(t, map[reflect.Type]int{})
+	}
+	s := g.describe(t, tagOpts{}, true)
+	if len(g.defOrder) > 0 {
+		defs := object{}
+		for _, dt := range g.defOrder {
+			defs.put(g.defs[dt], g.describe(dt, tagOpts{}, true))
+		}
+		s.put("$defs", defs)
+	}
 	var b bytes.Buffer
-	if err := describe(reflect.TypeOf(v), tagOpts{}).write(&b, ""); err != nil {
+	if err := s.write(&b, ""); err != nil {
 		panic(fmt.Sprintf("llm.SchemaOf[%T]: %v", v, err))
 	}
 	return b.Bytes()
+}
+
+// SchemaOption changes how SchemaOf describes a type.
+type SchemaOption func(*generator)
+
+// Closed adds "additionalProperties": false to every object: an answer
+// with a property its struct lacks is refused.
+func Closed() SchemaOption { return func(g *generator) { g.closed = true } }
+
+// Defs describes a struct type used by more than one field once, under
+// "$defs" (named after the type, lower-cased), and refers to it.
+func Defs() SchemaOption { return func(g *generator) { g.useDefs = true } }
+
+type generator struct {
+	closed, useDefs bool
+	defs            map[reflect.Type]string // struct types described under $defs
+	defOrder        []reflect.Type
+}
+
+// countUses finds the struct types more than one field uses.
+func (g *generator) countUses(t reflect.Type, seen map[reflect.Type]int) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	for i := range t.NumField() {
+		ft := t.Field(i).Type
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array {
+			ft = ft.Elem()
+		}
+		if ft.Kind() != reflect.Struct {
+			continue
+		}
+		if seen[ft]++; seen[ft] == 2 {
+			g.defs[ft] = strings.ToLower(ft.Name())
+			g.defOrder = append(g.defOrder, ft)
+		}
+		g.countUses(ft, seen)
+	}
 }
 
 // tagOpts is a field's schema tag.
@@ -71,10 +128,15 @@ func parseTag(tag string) tagOpts {
 }
 
 // describe is the schema of t with a field's constraints, its keys in the
-// order type, bounds, items, required, properties.
-func describe(t reflect.Type, o tagOpts) object {
+// order type, additionalProperties, bounds, items, required, properties.
+// A struct described under $defs is referred to, unless top (its own
+// definition).
+func (g *generator) describe(t reflect.Type, o tagOpts, top bool) object {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if name, ok := g.defs[t]; ok && !top {
+		return object{{"$ref", "#/$defs/" + name}}
 	}
 	var s object
 	typ := func(name string) {
@@ -102,9 +164,12 @@ func describe(t reflect.Type, o tagOpts) object {
 	case reflect.Slice, reflect.Array:
 		typ("array")
 		s.number("minItems", o.minItems)
-		s.put("items", describe(t.Elem(), tagOpts{}))
+		s.put("items", g.describe(t.Elem(), tagOpts{}, false))
 	case reflect.Struct:
 		typ("object")
+		if g.closed {
+			s.put("additionalProperties", false)
+		}
 		required, props := []string{}, object{}
 		for i := range t.NumField() {
 			f := t.Field(i)
@@ -119,7 +184,7 @@ func describe(t reflect.Type, o tagOpts) object {
 			if !fo.optional && !strings.Contains(jopts, "omitempty") {
 				required = append(required, name)
 			}
-			props.put(name, describe(f.Type, fo))
+			props.put(name, g.describe(f.Type, fo, false))
 		}
 		if len(required) > 0 {
 			s.put("required", required)

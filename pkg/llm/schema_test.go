@@ -96,3 +96,29 @@ func TestSchemaOfRefusesWhatItCannotDescribe(t *testing.T) {
 		}()
 	}
 }
+
+func TestSchemaOfClosedWithDefs(t *testing.T) {
+	type place struct {
+		File string `json:"file"`
+		Line int    `json:"line" schema:"minimum=1"`
+	}
+	type answer struct {
+		Risk  []place `json:"risk"`
+		Other []place `json:"other"`
+		Where place   `json:"where"`
+	}
+	got := compact(t, SchemaOf[answer](Closed(), Defs()))
+	want := `{"type":"object","additionalProperties":false,"required":["risk","other","where"],"properties":{` +
+		`"risk":{"type":"array","items":{"$ref":"#/$defs/place"}},"other":{"type":"array","items":{"$ref":"#/$defs/place"}},"where":{"$ref":"#/$defs/place"}},` +
+		`"$defs":{"place":{"type":"object","additionalProperties":false,"required":["file","line"],"properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":1}}}}}`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	var a answer
+	if err := decode(`{"risk":[],"other":[],"where":{"file":"a.go","line":0}}`, SchemaOf[answer](Closed(), Defs()), &a); err == nil {
+		t.Error("a line below the minimum of a referenced definition passed")
+	}
+	if err := decode(`{"risk":[],"other":[],"where":{"file":"a.go","line":1},"extra":1}`, SchemaOf[answer](Closed(), Defs()), &a); err == nil {
+		t.Error("a property the struct lacks passed a closed schema")
+	}
+}

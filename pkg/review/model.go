@@ -1,7 +1,6 @@
 package review
 
 import (
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -17,39 +16,27 @@ const Role = "review"
 
 // Answer is the review role's answer.
 type Answer struct {
-	RiskScore           float64 `json:"risk_score"`
+	RiskScore           float64 `json:"risk_score" schema:"minimum=0,maximum=10"`
 	SecurityFindings    []Item  `json:"security_findings"`
 	PerformanceConcerns []Item  `json:"performance_concerns"`
 	CoverageGaps        []Item  `json:"coverage_gaps"`
 	BreakingChanges     []Item  `json:"breaking_changes"`
 	AutoApprovable      bool    `json:"auto_approvable"`
-	Rationale           string  `json:"rationale"`
-	Confidence          float64 `json:"confidence"`
+	Rationale           string  `json:"rationale" schema:"minLength=1"`
+	Confidence          float64 `json:"confidence" schema:"minimum=0,maximum=1"`
 	Evidence            []Item  `json:"evidence"`
 }
 
 // Item is one point of an answer, tied to a place in the change.
 type Item struct {
 	File string `json:"file"`
-	Line int    `json:"line"`
+	Line int    `json:"line" schema:"minimum=0"`
 	Note string `json:"note"`
 }
 
-// Schema is the JSON Schema of Answer.
-var Schema = json.RawMessage(`{"type":"object","additionalProperties":false,
-"required":["risk_score","security_findings","performance_concerns","coverage_gaps","breaking_changes","auto_approvable","rationale","confidence","evidence"],
-"properties":{
-"risk_score":{"type":"number","minimum":0,"maximum":10},
-"security_findings":{"type":"array","items":{"$ref":"#/$defs/item"}},
-"performance_concerns":{"type":"array","items":{"$ref":"#/$defs/item"}},
-"coverage_gaps":{"type":"array","items":{"$ref":"#/$defs/item"}},
-"breaking_changes":{"type":"array","items":{"$ref":"#/$defs/item"}},
-"auto_approvable":{"type":"boolean"},
-"rationale":{"type":"string","minLength":1},
-"confidence":{"type":"number","minimum":0,"maximum":1},
-"evidence":{"type":"array","items":{"$ref":"#/$defs/item"}}},
-"$defs":{"item":{"type":"object","additionalProperties":false,"required":["file","line","note"],
-"properties":{"file":{"type":"string"},"line":{"type":"integer","minimum":0},"note":{"type":"string"}}}}}`)
+// Schema is the JSON Schema of Answer: closed objects, the item described
+// once.
+var Schema = llm.SchemaOf[Answer](llm.Closed(), llm.Defs())
 
 // Items is every item of the answer with the list it is in.
 func (a Answer) Items() map[string][]Item {
