@@ -69,6 +69,14 @@ func Params(t *testing.T, dir string) testscript.Params {
 			ol := httptest.NewServer(&fixtures.Ollama{Models: []string{"qwen2.5-coder:7b"}})
 			env.Defer(oa.Close)
 			env.Defer(ol.Close)
+			// A successful run makes its image the service's stable release,
+			// which outlives the run on purpose: the script's go at its end.
+			work := env.WorkDir
+			env.Defer(func() {
+				if err := removeReleases(work); err != nil {
+					env.T().Fatal(err)
+				}
+			})
 			env.Setenv("FAKE_OPENAI", oa.URL)
 			env.Setenv("FAKE_OLLAMA", ol.URL)
 			for _, k := range []string{"OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST"} {
