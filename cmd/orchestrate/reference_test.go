@@ -43,7 +43,10 @@ func TestCommittedReferenceRun(t *testing.T) {
 	var names []string
 	for _, p := range s.Phases {
 		names = append(names, p.Name)
-		if p.Status != "success" {
+		// The reference is recorded in a workdir holding only the spec and
+		// the cache: no previous version, so nothing for the review to diff.
+		skippedReview := p.Name == "review" && p.Status == "skipped" && strings.Contains(p.SkipReason, "git repository")
+		if p.Status != "success" && !skippedReview {
 			t.Errorf("reference phase %s: %s %s", p.Name, p.Status, p.SkipReason)
 		}
 	}
