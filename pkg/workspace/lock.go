@@ -55,8 +55,10 @@ func Acquire(workdir, runID string) (*Lock, error) {
 		// The holder before us removes the file as it lets go: a lock on a
 		// file no longer at the path locks nothing, so take the new one.
 		if same(f, p) {
+			// The holder's id is for a second run's message; the lock holds
+			// without it.
 			if err := f.Truncate(0); err == nil {
-				_, err = f.WriteAt([]byte(runID+"\n"), 0)
+				_, _ = f.WriteAt([]byte(runID+"\n"), 0)
 			}
 			return &Lock{f: f, path: p}, nil
 		}
