@@ -120,7 +120,9 @@ func (d *deployer) image(s types.ServiceConfig, p *plan) (v1.Image, error) {
 	for k, v := range cfg.Labels {
 		labels[k] = v
 	}
-	for k, v := range docker.Labels(d.in.RunID, s.Name) {
+	// The run's labels and its workdir's, as every object the run makes:
+	// the run's cleanup finds what it made by them.
+	for k, v := range docker.WithWorkdir(docker.Labels(d.in.RunID, s.Name), d.in.Workdir) {
 		labels[k] = v
 	}
 	cfg.Labels = labels

@@ -52,9 +52,20 @@ func (o Output) Detail() phase.Detail {
 	return d
 }
 
+// Notes is what the summary notes of the phase: tests not generated.
+func (o Output) Notes() []summary.Failure {
+	if g := o.Guided; g != nil && g.NotGenerated != "" {
+		return []summary.Failure{{Phase: Name, Class: "llm_error", Message: g.NotGenerated}}
+	}
+	return nil
+}
+
 func (g *Guided) facts() []string {
 	out := []string{fmt.Sprintf("mutation-guided tests: %d survivors asked, %d files kept, %d rejected, %d refused; score %s before, %s after (%d survivors killed)",
 		g.Asked, len(g.Kept), len(g.Rejected), len(g.Refused), pct(g.ScoreBefore), pct(g.ScoreAfter), g.KilledAfter)}
+	if g.NotGenerated != "" {
+		out = append(out, g.NotGenerated)
+	}
 	for _, k := range g.Kept {
 		out = append(out, fmt.Sprintf("%s (%s), written for %s, kills %s", k.File, strings.Join(k.Tests, ", "), k.Target, strings.Join(k.Kills, ", ")))
 	}

@@ -2,6 +2,7 @@ package mutation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -42,7 +43,16 @@ func guide(ctx context.Context, env phase.Env, b *bench, in Input, out *Output) 
 			break
 		}
 		g.Asked++
-		if err := b.kill(ctx, env, m, kept, g); err != nil {
+		err := b.kill(ctx, env, m, kept, g)
+		if errors.Is(err, llm.ErrNoRecordedAnswer) {
+			// Offline after the code changed by hand: the score stands, the
+			// tests are not generated; the run is not failed for it.
+			g.Asked--
+			g.NotGenerated = "not generated: no recorded answer for the edited code (" + m.ID + ")"
+			fmt.Fprintf(env.Log, "%s\n", g.NotGenerated)
+			break
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -107,15 +107,18 @@ type Mutant struct {
 
 // Guided is the mutation-guided test generation.
 type Guided struct {
-	Asked       int                 `json:"asked"` // survivors sent to the testgen role
-	Kept        []Kept              `json:"kept,omitempty"`
-	Rejected    []Rejected          `json:"rejected,omitempty"`
-	Refused     []workspace.Refusal `json:"refused,omitempty"`
-	ScoreBefore *float64            `json:"score_before"`
-	ScoreAfter  *float64            `json:"score_after"`
-	KilledAfter int                 `json:"killed_after"` // survivors the kept tests kill
-	Files       []workspace.Change  `json:"files,omitempty"`
-	Patch       string              `json:"patch,omitempty"` // relative to the run directory
+	Asked int `json:"asked"` // survivors sent to the testgen role
+	// NotGenerated says why no (more) tests were asked for: offline, with
+	// no recorded answer for code edited by hand.
+	NotGenerated string              `json:"not_generated,omitempty"`
+	Kept         []Kept              `json:"kept,omitempty"`
+	Rejected     []Rejected          `json:"rejected,omitempty"`
+	Refused      []workspace.Refusal `json:"refused,omitempty"`
+	ScoreBefore  *float64            `json:"score_before"`
+	ScoreAfter   *float64            `json:"score_after"`
+	KilledAfter  int                 `json:"killed_after"` // survivors the kept tests kill
+	Files        []workspace.Change  `json:"files,omitempty"`
+	Patch        string              `json:"patch,omitempty"` // relative to the run directory
 }
 
 // Kept is a new test file that passes on the original and kills its

@@ -35,9 +35,14 @@ var rules = []rule{
 	{failure.ContainerExited, regexp.MustCompile(`(?i)container .* exited|exited with code [1-9]|\bExited \([1-9]\d*\)`)},
 	{failure.CompileError, regexp.MustCompile(`\.go:\d+:\d+: .*(undefined|cannot use|syntax error|expected|not enough arguments|too many arguments|declared and not used|mismatched types|invalid operation|redeclared|missing return|has no field or method)`)},
 	{failure.AssertionFailure, assertRe},
+	// Last: what a test itself reported (t.Errorf or t.Fatalf at a line of
+	// a _test.go file) when nothing above names it is the test's assertion,
+	// whatever its words ("rejected a 7-character commit").
+	{failure.AssertionFailure, testSaidRe},
 }
 
 var (
+	testSaidRe   = regexp.MustCompile(`^[\w.\-]+_test\.go:\d+: \S`)
 	missingDepRe = regexp.MustCompile(`no required module provides package|missing go\.sum entry|cannot find module providing package|module .* not found`)
 	importRe     = regexp.MustCompile(`imported and not used|imported as \w+ and not used|undefined: (` + stdPackages + `)(\s|$)|could not import|is not a package|is not in std|is not in GOROOT`)
 	// A line a test printed (file_test.go:N: with no column) that compares
