@@ -79,7 +79,7 @@ func builtByDocker(t *testing.T, eng *docker.Engine, workdir, run string) string
 		t.Fatal(err)
 	}
 	tag := "fixture-built:" + run
-	if _, err := eng.Build(context.Background(), tarCtx, "Dockerfile", []string{tag}, docker.Labels(run, "fixture"), io.Discard); err != nil {
+	if _, err := eng.Build(context.Background(), tarCtx, "Dockerfile", []string{tag}, docker.WithWorkdir(docker.Labels(run, "fixture"), workdir), io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	return tag
