@@ -42,8 +42,9 @@ func isRelease(tags []string) bool {
 	return false
 }
 
-// removeReleases removes the release images the runs of a script made:
-// those whose workdir label is a directory under work.
+// removeReleases removes the release images the runs of a script made,
+// and any image of theirs left untagged: those whose workdir label is a
+// directory under work.
 func removeReleases(work string) error {
 	ids := map[string]bool{}
 	_ = filepath.WalkDir(work, func(p string, d fs.DirEntry, err error) error {
@@ -66,7 +67,7 @@ func removeReleases(work string) error {
 		return err
 	}
 	for _, im := range is.Items {
-		if isRelease(im.RepoTags) && ids[im.Labels[docker.LabelWorkdir]] {
+		if (isRelease(im.RepoTags) || len(im.RepoTags) == 0) && ids[im.Labels[docker.LabelWorkdir]] {
 			if _, err := eng.C.ImageRemove(ctx, im.ID, client.ImageRemoveOptions{Force: true, PruneChildren: true}); err != nil {
 				return fmt.Errorf("remove the release image %s: %w", im.ID, err)
 			}

@@ -105,8 +105,19 @@ func (g engine) promote(ctx context.Context, service, image string) (string, err
 		return "", err
 	}
 	if old != "" && old != image {
+		before, err := g.image(ctx, repo+":previous")
+		if err != nil {
+			return "", err
+		}
 		if _, err := g.e.C.ImageTag(ctx, client.ImageTagOptions{Source: old, Target: repo + ":previous"}); err != nil {
 			return "", fmt.Errorf("keep the stable release as previous: %w", err)
+		}
+		// The release before previous is no longer one: with no tag left
+		// it would stay on the daemon, found by no label a cleanup uses.
+		if before != "" && before != old && before != image {
+			if ii, err := g.e.C.ImageInspect(ctx, before); err == nil && len(ii.RepoTags) == 0 {
+				_, _ = g.e.C.ImageRemove(ctx, before, client.ImageRemoveOptions{PruneChildren: true})
+			}
 		}
 	}
 	if _, err := g.e.C.ImageTag(ctx, client.ImageTagOptions{Source: image, Target: repo + ":stable"}); err != nil {
