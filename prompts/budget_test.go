@@ -14,7 +14,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/diff"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gosrc"
@@ -253,7 +252,7 @@ func triageQuestion(t *testing.T, s service) (llm.Prompt, error) {
 			Test: fmt.Sprintf("%s/case_%d", name, i), File: s.spec.Dir + "/handlers_test.go", Line: test.from + 1,
 			Message: "got status 422, want 200", Evidence: ev, Signature: fmt.Sprintf("assertion_failure|%d", i)})
 	}
-	return testrun.Question(wd, s.spec, fs, config.Base(testrun.Settings).Phases.Test.PromptBytes)
+	return testrun.Question(wd, s.spec, fs, testrun.Settings.Default.(testrun.Config).PromptBytes)
 }
 
 // answer is what a whole-file answer of these files costs.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -193,7 +194,11 @@ func lookup(v any, key string) string {
 			v = t[part]
 		case []any:
 			i, err := strconv.Atoi(part)
-			if err != nil || i >= len(t) {
+			if err != nil {
+				// phases.mutation: the element named so.
+				i = slices.IndexFunc(t, func(e any) bool { m, ok := e.(map[string]any); return ok && m["name"] == part })
+			}
+			if i < 0 || i >= len(t) {
 				return "<missing>"
 			}
 			v = t[i]

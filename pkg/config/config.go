@@ -94,61 +94,6 @@ type Retry struct {
 	MaxDelay  time.Duration `yaml:"max_delay" json:"max_delay"`
 }
 
-// Phases holds per-phase settings; each phase adds its own as it lands.
-type Phases struct {
-	Scaffold Scaffold `yaml:"scaffold" json:"scaffold"`
-	Testgen  Testgen  `yaml:"testgen" json:"testgen"`
-	Lint     Lint     `yaml:"lint" json:"lint"`
-	Review   Review   `yaml:"review" json:"review"`
-	Deploy   Deploy   `yaml:"deploy" json:"deploy"`
-	Test     Test     `yaml:"test" json:"test"`
-	Mutation Mutation `yaml:"mutation" json:"mutation"`
-}
-
-// Mutation settings: the mutation score of the suite, and tests written
-// to kill the mutants that survive.
-type Mutation struct {
-	// MaxMutants bounds the mutants sampled per run; 0 turns the phase off.
-	MaxMutants int `yaml:"max_mutants" json:"max_mutants"`
-	// Budget bounds the wall time of running the mutants; those not
-	// started by then are counted as not run.
-	Budget time.Duration `yaml:"budget" json:"budget"`
-	// Workers run mutants in parallel; 0 is one per CPU.
-	Workers int `yaml:"workers" json:"workers"`
-	// Seed chooses the sample.
-	Seed int64 `yaml:"seed" json:"seed"`
-	// MinScore fails the run when the score (killed / (killed +
-	// survived)) is below it; 0 turns the gate off.
-	MinScore float64 `yaml:"min_score" json:"min_score"`
-	// Generate bounds the survivors sent to the testgen role for a test
-	// that kills them; 0 turns mutation-guided tests off.
-	Generate int `yaml:"generate" json:"generate"`
-	// Equivalent lists mutants known to behave as the original, by id,
-	// each with the reason; they count in no score.
-	Equivalent []EquivalentMutant `yaml:"equivalent" json:"equivalent,omitempty"`
-}
-
-// EquivalentMutant is a mutant that no test can kill, and why.
-type EquivalentMutant struct {
-	ID     string `yaml:"id" json:"id"`
-	Reason string `yaml:"reason" json:"reason"`
-}
-
-// Canary is the analysis of a candidate beside the stable release.
-type Canary struct {
-	Share     float64       `yaml:"share" json:"share"`           // of the requests, to the candidate
-	Rate      int           `yaml:"rate" json:"rate"`             // requests per second, both versions
-	Duration  time.Duration `yaml:"duration" json:"duration"`     // of the load, warm-up included
-	Warmup    time.Duration `yaml:"warmup" json:"warmup"`         // excluded from the verdict
-	ErrorRate float64       `yaml:"error_rate" json:"error_rate"` // the candidate's highest
-	P99       time.Duration `yaml:"p99" json:"p99"`               // the candidate's highest
-	// Margin: the candidate may be worse than stable by at most this
-	// share of stable's p99 (and this many points of error rate / 10).
-	Margin      float64       `yaml:"margin" json:"margin"`
-	MinRequests int           `yaml:"min_requests" json:"min_requests"` // per version, or the analysis is inconclusive
-	Health      time.Duration `yaml:"health_timeout" json:"health_timeout"`
-}
-
 // Notify says who hears how a run ended. A channel's URL and key are read
 // from the environment variables it names, never from the file.
 type Notify struct {
@@ -164,84 +109,6 @@ func (n Notify) Env() []string {
 		out = append(out, c.Env()...)
 	}
 	return out
-}
-
-// Test settings.
-type Test struct {
-	// MaxIterations bounds the remediation rounds.
-	MaxIterations int `yaml:"max_iterations" json:"max_iterations"`
-	// MaxQuestions bounds the triage role's questions per iteration, one
-	// per cluster of failures that share a root.
-	MaxQuestions int `yaml:"max_questions" json:"max_questions"`
-	// PromptBytes bounds one triage question (code, tests, spec, evidence),
-	// sized for a small local model.
-	PromptBytes int `yaml:"prompt_bytes" json:"prompt_bytes"`
-	// Seed places an injected fault among the sites of its operator.
-	Seed int64 `yaml:"seed" json:"seed"`
-	// Inject plants a known fault before the tests run (--inject).
-	Inject string `yaml:"inject" json:"inject"`
-}
-
-// Lint settings.
-type Lint struct {
-	// Checks selects analyzers: groups (vet, staticcheck, simple,
-	// stylecheck, unused, modernize), names (printf, SA4006), patterns
-	// (SA4*), "all"; "-" removes. Empty: the defaults.
-	Checks []string `yaml:"checks" json:"checks"`
-	// FailOn names analyzers, groups or "any" whose remaining findings
-	// fail the phase. Empty: findings are reported, never fatal.
-	FailOn []string `yaml:"fail_on" json:"fail_on"`
-	// MaxPasses bounds the deterministic fix passes.
-	MaxPasses int `yaml:"max_passes" json:"max_passes"`
-	// ModelFixes bounds the findings sent to the fixer role per run; 0
-	// turns model fixes off.
-	ModelFixes int `yaml:"model_fixes" json:"model_fixes"`
-	// Golangci: "auto" runs golangci-lint when a module configures it and
-	// it is on PATH; "off" never.
-	Golangci string `yaml:"golangci" json:"golangci"`
-	// FixesFile is where applied fixes are explained, relative to the
-	// workdir; empty turns it off.
-	FixesFile string `yaml:"fixes_file" json:"fixes_file"`
-}
-
-// Review settings: the gate before deploy.
-type Review struct {
-	// MaxRisk: a risk score (0-10) from the review role at or above it
-	// needs a human's approval.
-	MaxRisk float64 `yaml:"max_risk" json:"max_risk"`
-	// MinConfidence: a review less sure than this (0-1) needs a human.
-	MinConfidence float64 `yaml:"min_confidence" json:"min_confidence"`
-	// PromptBytes bounds the change shown in one question; a larger change
-	// is reviewed in parts.
-	PromptBytes int `yaml:"prompt_bytes" json:"prompt_bytes"`
-	// MaxParts bounds those parts; a larger change needs a human.
-	MaxParts int `yaml:"max_parts" json:"max_parts"`
-}
-
-// Deploy settings.
-type Deploy struct {
-	// Compose is the compose file, relative to the service directory.
-	Compose string `yaml:"compose" json:"compose"`
-	// HealthTimeout bounds the wait for every container to be healthy.
-	HealthTimeout time.Duration `yaml:"health_timeout" json:"health_timeout"`
-	// Strategy and Canary are read by the release phase, after the tests:
-	// "replace" (the image becomes the stable release once the tests
-	// pass) or "canary" (it is compared with the stable release under load
-	// from the spec's examples first, then promoted or rolled back).
-	Strategy string `yaml:"strategy" json:"strategy"`
-	Canary   Canary `yaml:"canary" json:"canary"`
-}
-
-// Scaffold settings.
-type Scaffold struct {
-	// Force overwrites files changed by hand since the last run.
-	Force bool `yaml:"force" json:"force"`
-}
-
-// Testgen settings.
-type Testgen struct {
-	// Unit turns off model-written unit tests when false.
-	Unit bool `yaml:"unit" json:"unit"`
 }
 
 // Policy bounds every automatic change to code.
@@ -269,7 +136,6 @@ const (
 	RoleTestgen = "testgen"
 	RoleFixer   = "fixer"
 	RoleTriage  = "triage"
-	RoleReview  = "review"
 )
 
 // Default is the configuration before the file, environment and flags,
@@ -349,8 +215,13 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// KnownRoles are the role names llm.roles may configure.
-var KnownRoles = []string{RoleCodegen, RoleTestgen, RoleFixer, RoleTriage, "review"}
+// KnownRoles are the role names llm.roles may configure: those the
+// phases ask (Section.Roles).
+func (c *Config) KnownRoles() []string {
+	roles := c.Phases.roles()
+	slices.Sort(roles)
+	return slices.Compact(roles)
+}
 
 // checkLimits refuses negative durations, counts and budgets (a negative
 // timeout would switch the limit off) and role names no phase asks for (a
@@ -363,7 +234,6 @@ func (c *Config) checkLimits() error {
 		{"run.timeout", c.Run.Timeout}, {"llm.timeout", c.LLM.Timeout},
 		{"llm.retry.base_delay", c.LLM.Retry.BaseDelay}, {"llm.retry.max_delay", c.LLM.Retry.MaxDelay},
 		{"llm.budget.run.wall", c.LLM.Budget.Run.Wall}, {"llm.budget.phase.wall", c.LLM.Budget.Phase.Wall},
-		{"phases.deploy.health_timeout", c.Phases.Deploy.HealthTimeout},
 	}
 	for _, d := range durations {
 		if d.v < 0 {
@@ -389,8 +259,8 @@ func (c *Config) checkLimits() error {
 		}
 	}
 	for _, name := range sortedKeys(c.LLM.Roles) {
-		if !slices.Contains(KnownRoles, name) {
-			return &KeyError{Key: "llm.roles." + name, Msg: fmt.Sprintf("%q is not a role; the roles are %s", name, strings.Join(KnownRoles, ", "))}
+		if known := c.KnownRoles(); len(c.Phases.secs) > 0 && !slices.Contains(known, name) {
+			return &KeyError{Key: "llm.roles." + name, Msg: fmt.Sprintf("%q is not a role; the roles are %s", name, strings.Join(known, ", "))}
 		}
 	}
 	return nil

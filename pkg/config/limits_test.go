@@ -15,7 +15,6 @@ func TestLimitsAndRolesAreChecked(t *testing.T) {
 		name, edit, wantKey string
 	}{
 		{"negative llm.timeout", "llm:\n  timeout: -5s\n", "llm.timeout"},
-		{"negative health_timeout", "phases:\n  deploy: {health_timeout: -1s}\n", "phases.deploy.health_timeout"},
 		{"negative run.timeout", "run:\n  timeout: -1m\n", "run.timeout"},
 		{"negative retry attempts", "llm:\n  retry: {attempts: -1}\n", "llm.retry.attempts"},
 		{"negative retry base delay", "llm:\n  retry: {base_delay: -500ms}\n", "llm.retry.base_delay"},
@@ -27,6 +26,7 @@ func TestLimitsAndRolesAreChecked(t *testing.T) {
 		{"negative answer cap", "llm:\n  max_answer_bytes: -1\n", "llm.max_answer_bytes"},
 		{"negative price", "llm:\n  prices: {\"gpt-4.1\": {prompt_per_mtok: -1}}\n", "llm.prices.gpt-4.1"},
 		{"misspelt role", "roles:\n    trigae: {provider: hosted, model: m}\n", "llm.roles.trigae"},
+		{"negative section value", "phases:\n  canary: {wait: -1s}\n", "phases.canary.wait"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,7 +38,7 @@ func TestLimitsAndRolesAreChecked(t *testing.T) {
 			} else {
 				body += tt.edit
 			}
-			_, err := load(t, body, nil, nil)
+			_, err := loadWith(t, body, nil, nil, fakeSections...)
 			var ke *KeyError
 			if !errors.As(err, &ke) || ke.Key != tt.wantKey {
 				t.Fatalf("error %v, want a config error naming %s", err, tt.wantKey)

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,22 +37,11 @@ type Loader struct {
 	Sections []Section
 }
 
-// Section is a phase's part of the config, owned by the phase package
-// (like a goreleaser pipe's Default): its defaults and its checks.
-type Section struct {
-	Default func(*Config)       // sets the section's defaults
-	Check   func(*Config) error // the section's values (nil: none to check)
-}
-
 // Base is Default with the sections' defaults: the configuration before
 // the file, environment and flags.
 func Base(sections ...Section) Config {
 	c := Default()
-	for _, s := range sections {
-		if s.Default != nil {
-			s.Default(&c)
-		}
-	}
+	c.Phases = newPhases(sections)
 	return c
 }
 
@@ -101,7 +92,7 @@ func (l *Loader) Load(path string) (*Config, error) {
 	v.AutomaticEnv()
 	// AutomaticEnv only answers for keys viper already knows; bind every
 	// leaf so ORCHESTRATE_* works for keys the file leaves out.
-	for _, k := range LeafKeys() {
+	for _, k := range LeafKeys(l.Sections...) {
 		_ = v.BindEnv(k)
 	}
 	for key, f := range l.Flags {
@@ -110,13 +101,7 @@ func (l *Loader) Load(path string) (*Config, error) {
 		}
 	}
 	cfg := l.base()
-	if err := v.Unmarshal(&cfg, func(dc *mapstructure.DecoderConfig) {
-		dc.TagName = "yaml"
-		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(
-			mapstructure.StringToTimeDurationHookFunc(),
-			mapstructure.StringToSliceHookFunc(","),
-		)
-	}); err != nil {
+	if err := decodeSettings(v.AllSettings(), &cfg); err != nil {
 		return nil, &KeyError{File: path, Msg: "environment (" + EnvPrefix + "_*) or flags: " + oneLine(err.Error())}
 	}
 	// viper folds map keys to lower case; the spec's example bodies and
@@ -137,6 +122,46 @@ func (l *Loader) Load(path string) (*Config, error) {
 	return &cfg, nil
 }
 
+// decodeSettings decodes viper's merged settings (file, environment,
+// flags) into cfg, each phase's section into its own type.
+func decodeSettings(all map[string]any, cfg *Config) error {
+	if err := decodeInto(all, cfg); err != nil {
+		return err
+	}
+	phases, _ := all["phases"].(map[string]any)
+	vals := maps.Clone(cfg.Phases.vals)
+	for _, s := range cfg.Phases.secs {
+		raw, ok := phases[s.Key]
+		if !ok || s.Key == "" {
+			continue
+		}
+		ptr := reflect.New(reflect.TypeOf(s.Default))
+		ptr.Elem().Set(reflect.ValueOf(vals[s.Name]))
+		if err := decodeInto(raw, ptr.Interface()); err != nil {
+			return fmt.Errorf("phases.%s: %w", s.Key, err)
+		}
+		vals[s.Name] = ptr.Elem().Interface()
+	}
+	cfg.Phases.vals = vals
+	return nil
+}
+
+func decodeInto(in, out any) error {
+	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
+		Result:  out,
+		TagName: "yaml",
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(
+			mapstructure.StringToTimeDurationHookFunc(),
+			mapstructure.StringToSliceHookFunc(","),
+		),
+		WeaklyTypedInput: true,
+	})
+	if err != nil {
+		return err
+	}
+	return dec.Decode(in)
+}
+
 var (
 	unknownRe = regexp.MustCompile(`line (\d+): field (\S+) not found in type`)
 	typeRe    = regexp.MustCompile(`line (\d+): cannot unmarshal (\S+) (.*) into (\S+)`)
@@ -147,6 +172,10 @@ func decodeStrict(raw []byte, into *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	err := dec.Decode(into)
+	var ke *KeyError
+	if errors.As(err, &ke) {
+		return ke
+	}
 	if err == nil {
 		return secondDocument(dec)
 	}
@@ -269,8 +298,9 @@ func walkKeys(raw []byte, fn func(line int, path string)) {
 	walk(&root, "")
 }
 
-// LeafKeys lists every scalar config key outside maps and lists, dotted.
-func LeafKeys() []string {
+// LeafKeys lists every scalar config key outside maps and lists, dotted:
+// the run-wide ones, then the sections' under phases.
+func LeafKeys(sections ...Section) []string {
 	var out []string
 	var walk func(t reflect.Type, prefix string)
 	walk = func(t reflect.Type, prefix string) {
@@ -299,7 +329,13 @@ func LeafKeys() []string {
 		}
 	}
 	walk(reflect.TypeOf(Config{}), "")
-	return out
+	for _, s := range sections {
+		if s.Key != "" && s.Default != nil {
+			walk(reflect.TypeOf(s.Default), "phases."+s.Key)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func oneLine(s string) string {

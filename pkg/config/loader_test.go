@@ -38,6 +38,11 @@ run:
 
 func load(t *testing.T, body string, env []string, flags map[string]*pflag.Flag) (*Config, error) {
 	t.Helper()
+	return loadWith(t, body, env, flags)
+}
+
+func loadWith(t *testing.T, body string, env []string, flags map[string]*pflag.Flag, sections ...Section) (*Config, error) {
+	t.Helper()
 	p := filepath.Join(t.TempDir(), "orchestrate.yaml")
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
@@ -46,7 +51,7 @@ func load(t *testing.T, body string, env []string, flags map[string]*pflag.Flag)
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
 	}
-	l := &Loader{Viper: viper.New(), Environ: os.Environ, Flags: flags}
+	l := &Loader{Viper: viper.New(), Environ: os.Environ, Flags: flags, Sections: sections}
 	return l.Load(p)
 }
 

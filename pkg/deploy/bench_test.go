@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/docker"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 )
 
@@ -32,7 +34,7 @@ func BenchmarkDeployReference(b *testing.B) {
 		}
 		run := fmt.Sprintf("bench-%d-%d", os.Getpid(), i)
 		out, err := Run(context.Background(), h.Env, Input{Spec: cfg.Service, Workdir: h.Workdir, RunID: run,
-			HealthTimeout: cfg.Phases.Deploy.HealthTimeout, Environ: []string{"PATH=" + os.Getenv("PATH")}})
+			HealthTimeout: config.Get[Config](cfg, phase.Deploy).HealthTimeout, Environ: []string{"PATH=" + os.Getenv("PATH")}})
 		h.Cleanup(b)
 		if _, derr := eng.Down(context.Background(), run); derr != nil {
 			b.Error(derr)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 )
 
@@ -119,7 +118,7 @@ func TestLintChild(t *testing.T) {
 		checks = strings.Split(c, ",")
 	}
 	start := time.Now()
-	out, err := Run(context.Background(), h.Env, Input{Workdir: wd, Checks: checks, Golangci: "off", MaxPasses: config.Base(Settings).Phases.Lint.MaxPasses,
+	out, err := Run(context.Background(), h.Env, Input{Workdir: wd, Checks: checks, Golangci: "off", MaxPasses: Settings.Default.(Config).MaxPasses,
 		Modules: []Module{{Dir: "service", Fix: true}, {Dir: "tests"}}, Policy: change.Policy{MaxLines: 80}})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, h.Log)

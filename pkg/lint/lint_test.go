@@ -15,7 +15,6 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 )
@@ -85,7 +84,7 @@ func TestPlantedModule(t *testing.T) {
 	pristine := t.TempDir()
 	copyDir(t, h.Workdir, pristine)
 
-	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: config.Base(Settings).Phases.Lint.MaxPasses,
+	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: Settings.Default.(Config).MaxPasses,
 		Policy: change.Policy{MaxLines: 80}, FixesFile: "FIXES.md"}
 	out, err := Run(context.Background(), h.Env, in)
 	if err != nil {

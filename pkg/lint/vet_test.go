@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 )
@@ -267,7 +266,7 @@ func plantedPhase(t *testing.T, throughVet bool) string {
 	h := phasetest.New(t, "lint", phasetest.Config(t, Settings), nil)
 	h.Server.Respond = fixer
 	plant(t, h.Workdir, "planted.txtar")
-	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: config.Base(Settings).Phases.Lint.MaxPasses,
+	in := Input{Workdir: h.Workdir, Modules: []Module{{Dir: "svc", Fix: true}}, MaxModel: 5, Golangci: "off", MaxPasses: Settings.Default.(Config).MaxPasses,
 		Policy: change.Policy{MaxLines: 80}, FixesFile: "FIXES.md"}
 	out, err := Run(context.Background(), h.Env, in)
 	if err != nil {

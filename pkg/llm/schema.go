@@ -30,11 +30,16 @@ import (
 // programming error that every answer type's test would show.
 func SchemaOf[T any](opts ...SchemaOption) json.RawMessage {
 	var v T
+	return SchemaFor(reflect.TypeOf(v), opts...)
+}
+
+// SchemaFor is SchemaOf for a type known at run time: a phase's result
+// in the summary schema.
+func SchemaFor(t reflect.Type, opts ...SchemaOption) json.RawMessage {
 	g := &generator{defs: map[reflect.Type]string{}}
 	for _, o := range opts {
 		o(g)
 	}
-	t := reflect.TypeOf(v)
 	if g.useDefs {
 		g.countUses(t, map[reflect.Type]int{})
 	}
@@ -48,7 +53,7 @@ func SchemaOf[T any](opts ...SchemaOption) json.RawMessage {
 	}
 	var b bytes.Buffer
 	if err := s.write(&b, ""); err != nil {
-		panic(fmt.Sprintf("llm.SchemaOf[%T]: %v", v, err))
+		panic(fmt.Sprintf("llm.SchemaOf[%s]: %v", t, err))
 	}
 	return b.Bytes()
 }

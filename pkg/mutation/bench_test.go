@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 )
 
@@ -26,7 +27,7 @@ func BenchmarkReference(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		in := Input{Spec: cfg.Service, Workdir: wd, Settings: cfg.Phases.Mutation}
+		in := Input{Spec: cfg.Service, Workdir: wd, Settings: config.Get[Config](cfg, Name)}
 		in.Settings.Generate = 0
 		h := phasetest.Bare(b, Name)
 		b.StartTimer()

@@ -11,14 +11,40 @@ import (
 
 // Settings is the phase's part of the config: two minutes for the mutants;
 // no mutants unless phases.mutation.max_mutants asks for some.
-var Settings = config.Section{
-	Default: func(c *config.Config) { c.Phases.Mutation = config.Mutation{Budget: 2 * time.Minute} },
-	Check:   check,
+var Settings = config.SectionOf(Name, "mutation", Config{Budget: 2 * time.Minute}, check, Role)
+
+// Config is the phase's part of the config, phases.mutation: the mutation
+// score of the suite, and tests written to kill the mutants that survive.
+type Config struct {
+	// MaxMutants bounds the mutants sampled per run; 0 turns the phase off.
+	MaxMutants int `yaml:"max_mutants" json:"max_mutants"`
+	// Budget bounds the wall time of running the mutants; those not
+	// started by then are counted as not run.
+	Budget time.Duration `yaml:"budget" json:"budget"`
+	// Workers run mutants in parallel; 0 is one per CPU.
+	Workers int `yaml:"workers" json:"workers"`
+	// Seed chooses the sample.
+	Seed int64 `yaml:"seed" json:"seed"`
+	// MinScore fails the run when the score (killed / (killed +
+	// survived)) is below it; 0 turns the gate off.
+	MinScore float64 `yaml:"min_score" json:"min_score"`
+	// Generate bounds the survivors sent to the testgen role for a test
+	// that kills them; 0 turns mutation-guided tests off.
+	Generate int `yaml:"generate" json:"generate"`
+	// Equivalent lists mutants known to behave as the original, by id,
+	// each with the reason; they count in no score.
+	Equivalent []EquivalentMutant `yaml:"equivalent" json:"equivalent,omitempty"`
+}
+
+// EquivalentMutant is a mutant that no test can kill, and why.
+type EquivalentMutant struct {
+	ID     string `yaml:"id" json:"id"`
+	Reason string `yaml:"reason" json:"reason"`
 }
 
 // check is the section's values.
 func check(c *config.Config) error {
-	m := c.Phases.Mutation
+	m := config.Get[Config](c, Name)
 	switch {
 	case m.MaxMutants < 0 || m.Workers < 0 || m.Generate < 0:
 		return &config.KeyError{Key: "phases.mutation", Msg: "max_mutants, workers and generate must not be negative"}
@@ -39,5 +65,6 @@ func check(c *config.Config) error {
 // and tests are read as they are on disk when the phase runs.
 func Configure(s phase.Setup) (Input, error) {
 	c := s.Config
-	return Input{Spec: c.Service, Workdir: s.Workdir, Settings: c.Phases.Mutation, Inject: c.Phases.Test.Inject}, nil
+	inject, _ := config.Value[string](c, "phases.test.inject")
+	return Input{Spec: c.Service, Workdir: s.Workdir, Settings: config.Get[Config](c, Name), Inject: inject}, nil
 }

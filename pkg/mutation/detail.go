@@ -82,13 +82,30 @@ func (c Counts) short() string {
 	return fmt.Sprintf("%d killed, %d survived, %d not covered, %d timed out, %d did not compile", c.Killed, c.Survived, c.NotCovered, c.TimedOut, c.DidNotCompile)
 }
 
-// Summarize puts the score into the run's summary.
-func (o Output) Summarize(s *summary.Summary) {
-	m := &summary.Mutation{Mutants: o.Sampled - o.Counts.NotRun, Killed: o.Counts.Killed, Survived: o.Counts.Survived,
+// Summary is the phase's result in the run's summary (phases[].result):
+// how many planted faults the tests noticed.
+type Summary struct {
+	Mutants          int      `json:"mutants" schema:"minimum=0"` // sampled and classified (the known equivalent too; not those the budget left out)
+	Killed           int      `json:"killed" schema:"minimum=0"`
+	Survived         int      `json:"survived" schema:"minimum=0"`
+	NotCovered       int      `json:"not_covered" schema:"minimum=0"`
+	TimedOut         int      `json:"timed_out" schema:"minimum=0"`
+	DidNotCompile    int      `json:"did_not_compile" schema:"minimum=0"`
+	Equivalent       int      `json:"equivalent" schema:"minimum=0"`
+	Score            *float64 `json:"score" schema:"nullable,minimum=0,maximum=1"`                 // killed / (killed + survived); null when both are 0
+	ScoreAfter       *float64 `json:"score_after,omitempty" schema:"nullable,minimum=0,maximum=1"` // with the mutation-guided tests
+	TestsKept        int      `json:"tests_kept,omitempty" schema:"minimum=0"`                     // mutation-guided test files kept
+	KilledByNewTests int      `json:"killed_by_new_tests,omitempty" schema:"minimum=0"`
+	Seconds          float64  `json:"seconds" schema:"minimum=0"`
+}
+
+// SummaryResult is the score for the run's summary.
+func (o Output) SummaryResult() any {
+	m := Summary{Mutants: o.Sampled - o.Counts.NotRun, Killed: o.Counts.Killed, Survived: o.Counts.Survived,
 		NotCovered: o.Counts.NotCovered, TimedOut: o.Counts.TimedOut, DidNotCompile: o.Counts.DidNotCompile,
 		Equivalent: o.Counts.Equivalent, Score: o.Score, Seconds: o.Seconds}
 	if g := o.Guided; g != nil {
 		m.ScoreAfter, m.TestsKept, m.KilledByNewTests = g.ScoreAfter, len(g.Kept), g.KilledAfter
 	}
-	s.Mutation = m
+	return m
 }

@@ -32,9 +32,9 @@ const Role = config.RoleTestgen
 
 // Input of the mutation phase.
 type Input struct {
-	Spec     spec.Service    `json:"spec"`
-	Workdir  string          `json:"-"`
-	Settings config.Mutation `json:"settings"`
+	Spec     spec.Service `json:"spec"`
+	Workdir  string       `json:"-"`
+	Settings Config       `json:"settings"`
 	// Inject is the fault the test phase planted (--inject): a run about
 	// a planted fault measures nothing about the code as written.
 	Inject string    `json:"inject,omitempty"`

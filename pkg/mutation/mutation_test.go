@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
+
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
@@ -28,7 +28,7 @@ func tiny(t *testing.T) (string, Input) {
 		t.Fatal(err)
 	}
 	in := Input{Spec: spec.Service{Name: "tiny", Dir: "service", TestsDir: "tests"}, Workdir: wd,
-		Settings: config.Mutation{MaxMutants: 40, Budget: 2 * time.Minute, Workers: 2},
+		Settings: Config{MaxMutants: 40, Budget: 2 * time.Minute, Workers: 2},
 		Go:       gotool.Go{Extra: []string{"TINY_FLAKY=" + filepath.Join(wd, "flaky-marker")}}}
 	return wd, in
 }
@@ -90,7 +90,7 @@ func TestRunScoresTheTinyServiceAndKillsSurvivors(t *testing.T) {
 		t.Skip("runs the go toolchain on every mutant")
 	}
 	wd, in := tiny(t)
-	in.Settings.Equivalent = []config.EquivalentMutant{{ID: "arith@service/grade.go:16:9", Reason: "a test fixture"}}
+	in.Settings.Equivalent = []EquivalentMutant{{ID: "arith@service/grade.go:16:9", Reason: "a test fixture"}}
 	in.Settings.Generate = 4
 	h := phasetest.New(t, Name, phasetest.Config(t), nil)
 	h.Server.Respond = tinyAnswers
@@ -187,7 +187,7 @@ func TestGateFailsBelowMinScore(t *testing.T) {
 
 func TestSkips(t *testing.T) {
 	h := phasetest.Bare(t, Name)
-	for _, in := range []Input{{}, {Settings: config.Mutation{MaxMutants: 3}, Inject: "status"}} {
+	for _, in := range []Input{{}, {Settings: Config{MaxMutants: 3}, Inject: "status"}} {
 		_, err := Run(context.Background(), h.Env, in)
 		if _, ok := phase.IsSkip(err); !ok {
 			t.Errorf("%+v: %v, want a skip", in, err)
@@ -199,7 +199,7 @@ func TestSkips(t *testing.T) {
 // and bounded.
 func TestSampleIsStableAndSpread(t *testing.T) {
 	wd, _ := tiny(t)
-	s := config.Mutation{MaxMutants: 3, Seed: 1}
+	s := Config{MaxMutants: 3, Seed: 1}
 	a, n, err := sample(wd, "service", s)
 	if err != nil {
 		t.Fatal(err)

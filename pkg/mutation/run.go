@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/mutate"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
@@ -18,7 +17,7 @@ import (
 
 // runAll runs the mutants on workers in parallel; a mutant not started
 // when the budget is spent is not run. It returns the number of workers.
-func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s config.Mutation) int {
+func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s Config) int {
 	workers := s.Workers
 	if workers == 0 {
 		workers = runtime.NumCPU()

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/mutate"
 )
 
@@ -20,7 +19,7 @@ var behavioural = map[string]bool{mutate.Boundary: true, mutate.Negate: true, mu
 // non-test code and takes up to max of them, spread over the operators:
 // each operator's sites in an order drawn from the seed, then one of each
 // operator in turn. The same code and seed give the same sample.
-func sample(workdir, dir string, s config.Mutation) ([]*Mutant, int, error) {
+func sample(workdir, dir string, s Config) ([]*Mutant, int, error) {
 	sites, err := mutate.Sites(workdir, dir)
 	if err != nil {
 		return nil, 0, fmt.Errorf("mutation: list the mutants: %w", err)
@@ -62,7 +61,7 @@ func newMutant(s mutate.Site) *Mutant {
 }
 
 // equivalent marks the mutants the config lists as equivalent.
-func equivalent(ms []*Mutant, eq []config.EquivalentMutant) {
+func equivalent(ms []*Mutant, eq []EquivalentMutant) {
 	for _, m := range ms {
 		for _, e := range eq {
 			if e.ID == m.ID {

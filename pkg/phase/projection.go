@@ -24,10 +24,13 @@ type Failer interface {
 	MoreFailures() []summary.Failure
 }
 
-// Summarizer is an Output with a part of the run's summary of its own
-// (the mutation score).
-type Summarizer interface {
-	Summarize(*summary.Summary)
+// Resulter is an Output with a result of its own in the summary (the
+// mutation score): the phase's record carries it as phases[].result, and
+// the summary schema describes it from its type (go generate
+// ./pkg/pipeline), so a new phase's result touches only its package.
+// SummaryResult is called on the zero Output too, for the type.
+type Resulter interface {
+	SummaryResult() any
 }
 
 // Detail is what one phase did, as the report tells it.

@@ -139,10 +139,7 @@ func configHash(s *State, name string) string {
 	for r, rc := range cfg.LLM.Roles {
 		roles[r] = map[string]any{"kind": cfg.LLM.Providers[rc.Provider].Kind, "model": rc.Model, "temperature": rc.Temperature, "seed": rc.Seed, "max_tokens": rc.MaxTokens}
 	}
-	var phases map[string]json.RawMessage
-	b, _ := json.Marshal(cfg.Phases)
-	_ = json.Unmarshal(b, &phases)
-	h, _ := phasecache.HashJSON(map[string]any{"roles": roles, "cache_dir": cfg.LLM.CacheDir, "phase": phases[name], "policy": cfg.Policy})
+	h, _ := phasecache.HashJSON(map[string]any{"roles": roles, "cache_dir": cfg.LLM.CacheDir, "phase": cfg.Phases.Section(name), "policy": cfg.Policy})
 	return h
 }
 

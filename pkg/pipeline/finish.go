@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -109,10 +110,12 @@ func (s *State) summary(status summary.Status, interrupted bool, finished time.T
 		LLM:             s.llmUsage(),
 		ArtifactsDir:    s.Run.Dir,
 	}
-	for _, p := range Phases() {
-		if r, ok := s.result(p.Name); ok {
-			if o, ok := r.out.(phase.Summarizer); ok {
-				o.Summarize(sum)
+	for i, rec := range sum.Phases {
+		if r, ok := s.result(rec.Name); ok {
+			if o, ok := r.out.(phase.Resulter); ok {
+				if b, err := json.Marshal(o.SummaryResult()); err == nil {
+					sum.Phases[i].Result = b
+				}
 			}
 		}
 	}

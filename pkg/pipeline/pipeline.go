@@ -5,9 +5,12 @@
 package pipeline
 
 import (
+	"encoding/json"
+
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/deploy"
 	"github.com/orchestrate-dev/orchestrate/pkg/lint"
+	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/mutation"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/release"
@@ -52,6 +55,24 @@ func Sections() []config.Section {
 // Default is the configuration before the file, environment and flags:
 // config.Default with every phase's defaults.
 func Default() config.Config { return config.Base(Sections()...) }
+
+// Result is a phase's own part of the summary (phases[].result) and its
+// JSON Schema, generated from the type.
+type Result struct {
+	Phase  string
+	Schema json.RawMessage
+}
+
+// Results are the phases with a result of their own, in pipeline order.
+func Results() []Result {
+	var out []Result
+	for _, p := range Phases() {
+		if p.result != nil {
+			out = append(out, Result{p.Name, llm.SchemaFor(p.result, llm.Closed())})
+		}
+	}
+	return out
+}
 
 // Names are the phases' names in pipeline order.
 func Names() []string {

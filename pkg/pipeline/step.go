@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
@@ -15,7 +16,10 @@ type Phase struct {
 	always bool
 	// settings is the phase's part of the config.
 	settings config.Section
-	run      func(ctx context.Context, env phase.Env, s *State) (in, out any, err error)
+	// result is the type of the phase's own result in the summary, when
+	// its Output has one (phase.Resulter).
+	result reflect.Type
+	run    func(ctx context.Context, env phase.Env, s *State) (in, out any, err error)
 }
 
 // Always marks a phase that runs even after an earlier phase failed or
@@ -35,7 +39,12 @@ func Step[I, O any](name, what string, settings config.Section, build func(phase
 
 // step is Step with a builder that reads the state itself (the report).
 func step[I, O any](name, what string, build func(*State) (I, error), run func(context.Context, phase.Env, I) (O, error)) Phase {
-	return Phase{Name: name, What: what, run: func(ctx context.Context, env phase.Env, s *State) (any, any, error) {
+	var zero O
+	var result reflect.Type
+	if r, ok := any(zero).(phase.Resulter); ok {
+		result = reflect.TypeOf(r.SummaryResult())
+	}
+	return Phase{Name: name, What: what, result: result, run: func(ctx context.Context, env phase.Env, s *State) (any, any, error) {
 		in, err := build(s)
 		if err != nil {
 			return nil, nil, err

@@ -19,7 +19,6 @@ import (
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/docker"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
@@ -49,7 +48,7 @@ func TestCanaryOnTheRealDaemon(t *testing.T) {
 		{Method: "GET", Path: "/healthz", Examples: []spec.Example{{Name: "healthy", Status: 200}}},
 		{Method: "POST", Path: "/v1/items", Examples: []spec.Example{{Name: "create", Body: map[string]any{"name": "a"}, Status: 202}}},
 	}}
-	canary := config.Canary{Share: 0.3, Rate: 100, Duration: 3 * time.Second, Warmup: 500 * time.Millisecond,
+	canary := CanarySettings{Share: 0.3, Rate: 100, Duration: 3 * time.Second, Warmup: 500 * time.Millisecond,
 		ErrorRate: 0.005, P99: 800 * time.Millisecond, Margin: 0.5, MinRequests: 20, Health: 20 * time.Second}
 	deploy := func(run, fault string) {
 		runs = append(runs, run)

@@ -34,14 +34,10 @@ const (
 // phases.deploy.canary): replace by default; a canary
 // sends 5% of 50 requests a second for 20 s (5 s of warm-up) and allows an
 // error rate of 0.005 and a p99 of 800 ms, no worse than stable by 50%.
-var Settings = config.Section{
-	Default: func(c *config.Config) {
-		c.Phases.Deploy.Strategy = Replace
-		c.Phases.Deploy.Canary = config.Canary{Share: 0.05, Rate: 50, Duration: 20 * time.Second,
-			Warmup: 5 * time.Second, ErrorRate: 0.005, P99: 800 * time.Millisecond, Margin: 0.5, MinRequests: 20, Health: 30 * time.Second}
-	},
-	Check: func(c *config.Config) error {
-		r := c.Phases.Deploy
+var Settings = config.SectionOf(Name, "deploy", Config{Strategy: Replace, Canary: CanarySettings{Share: 0.05, Rate: 50, Duration: 20 * time.Second,
+	Warmup: 5 * time.Second, ErrorRate: 0.005, P99: 800 * time.Millisecond, Margin: 0.5, MinRequests: 20, Health: 30 * time.Second}},
+	func(c *config.Config) error {
+		r := config.Get[Config](c, Name)
 		k := func(key, msg string) error { return &config.KeyError{Key: "phases.deploy." + key, Msg: msg} }
 		switch {
 		case r.Strategy != Replace && r.Strategy != Canary:
@@ -54,23 +50,48 @@ var Settings = config.Section{
 			return k("canary", "error_rate and margin must not be negative; p99, min_requests and health_timeout must be positive")
 		}
 		return nil
-	},
+	})
+
+// Config is the phase's part of the config: the strategy and canary keys
+// under phases.deploy, beside the deploy phase's own.
+type Config struct {
+	// Strategy: "replace" (the image becomes the stable release once the
+	// tests pass) or "canary" (it is compared with the stable release
+	// under load from the spec's examples first, then promoted or rolled
+	// back).
+	Strategy string         `yaml:"strategy" json:"strategy"`
+	Canary   CanarySettings `yaml:"canary" json:"canary"`
+}
+
+// CanarySettings are the analysis of a candidate beside the stable release.
+type CanarySettings struct {
+	Share     float64       `yaml:"share" json:"share"`           // of the requests, to the candidate
+	Rate      int           `yaml:"rate" json:"rate"`             // requests per second, both versions
+	Duration  time.Duration `yaml:"duration" json:"duration"`     // of the load, warm-up included
+	Warmup    time.Duration `yaml:"warmup" json:"warmup"`         // excluded from the verdict
+	ErrorRate float64       `yaml:"error_rate" json:"error_rate"` // the candidate's highest
+	P99       time.Duration `yaml:"p99" json:"p99"`               // the candidate's highest
+	// Margin: the candidate may be worse than stable by at most this
+	// share of stable's p99 (and this many points of error rate / 10).
+	Margin      float64       `yaml:"margin" json:"margin"`
+	MinRequests int           `yaml:"min_requests" json:"min_requests"` // per version, or the analysis is inconclusive
+	Health      time.Duration `yaml:"health_timeout" json:"health_timeout"`
 }
 
 // Input of the release phase.
 type Input struct {
-	Spec        spec.Service  `json:"spec"`
-	RunID       string        `json:"run_id"`
-	DockerHost  string        `json:"docker_host,omitempty"`
-	Strategy    string        `json:"strategy"`
-	Canary      config.Canary `json:"canary"`
-	TestsPassed bool          `json:"tests_passed"`
+	Spec        spec.Service   `json:"spec"`
+	RunID       string         `json:"run_id"`
+	DockerHost  string         `json:"docker_host,omitempty"`
+	Strategy    string         `json:"strategy"`
+	Canary      CanarySettings `json:"canary"`
+	TestsPassed bool           `json:"tests_passed"`
 }
 
 // Configure builds the phase's Input: the tests must have passed.
 func Configure(s phase.Setup) (Input, error) {
 	_, passed := s.Done(phase.Test)
-	r := s.Config.Phases.Deploy
+	r := config.Get[Config](s.Config, Name)
 	return Input{Spec: s.Config.Service, RunID: s.RunID, DockerHost: s.Config.Docker.Host, Strategy: r.Strategy, Canary: r.Canary, TestsPassed: passed}, nil
 }
 

@@ -36,25 +36,41 @@ type Output struct {
 // Settings is the phase's part of the config: a human approves a risk of
 // 7 or more, or a review less confident than 0.6; a review question of
 // 12 KiB, a diff in at most four parts.
-var Settings = config.Section{
-	Default: func(c *config.Config) {
-		c.Phases.Review = config.Review{MaxRisk: 7, MinConfidence: 0.6, PromptBytes: 12 << 10, MaxParts: 4}
-	},
-	Check: func(c *config.Config) error {
-		if r := c.Phases.Review; r.MaxRisk < 0 || r.MaxRisk > 10 || r.MinConfidence < 0 || r.MinConfidence > 1 || r.PromptBytes < 2048 || r.MaxParts < 1 {
+var Settings = config.SectionOf(Name, "review", Config{MaxRisk: 7, MinConfidence: 0.6, PromptBytes: 12 << 10, MaxParts: 4},
+	func(c *config.Config) error {
+		if r := config.Get[Config](c, Name); r.MaxRisk < 0 || r.MaxRisk > 10 || r.MinConfidence < 0 || r.MinConfidence > 1 || r.PromptBytes < 2048 || r.MaxParts < 1 {
 			return &config.KeyError{Key: "phases.review", Msg: "max_risk must be 0-10, min_confidence 0-1, prompt_bytes at least 2048 and max_parts at least 1"}
 		}
 		return nil
-	},
+	}, Role)
+
+// Config is the phase's part of the config, phases.review: the gate
+// before deploy.
+type Config struct {
+	// MaxRisk: a risk score (0-10) from the review role at or above it
+	// needs a human's approval.
+	MaxRisk float64 `yaml:"max_risk" json:"max_risk"`
+	// MinConfidence: a review less sure than this (0-1) needs a human.
+	MinConfidence float64 `yaml:"min_confidence" json:"min_confidence"`
+	// PromptBytes bounds the change shown in one question; a larger change
+	// is reviewed in parts.
+	PromptBytes int `yaml:"prompt_bytes" json:"prompt_bytes"`
+	// MaxParts bounds those parts; a larger change needs a human.
+	MaxParts int `yaml:"max_parts" json:"max_parts"`
+}
+
+// Thresholds are the gate's limits from the phase's config.
+func (r Config) Thresholds() Thresholds {
+	return Thresholds{MaxRisk: r.MaxRisk, MinConfidence: r.MinConfidence, PromptBytes: r.PromptBytes, MaxParts: r.MaxParts}
 }
 
 // Configure builds the phase's Input from the run's settings.
 func Configure(s phase.Setup) (Input, error) {
 	c := s.Config
-	r := c.Phases.Review
-	_, model := c.LLM.Roles[config.RoleReview]
+	r := config.Get[Config](c, Name)
+	_, model := c.LLM.Roles[Role]
 	return Input{Workdir: s.Workdir, RunID: s.RunID, Spec: c.Service, SpecFile: config.FileName, Offline: c.LLM.Mode == llm.ModeReplay, Model: model,
-		Limits: Thresholds{MaxRisk: r.MaxRisk, MinConfidence: r.MinConfidence, PromptBytes: r.PromptBytes, MaxParts: r.MaxParts}}, nil
+		Limits: r.Thresholds()}, nil
 }
 
 // Run reviews the run's change: service/, tests/ and the spec against the

@@ -56,7 +56,7 @@ func write(t *testing.T, dir, rel, content string) {
 func runPhase(t *testing.T, dir string, cfg *config.Config) (Output, error) {
 	t.Helper()
 	cfg.LLM.Mode = "replay"
-	delete(cfg.LLM.Roles, config.RoleReview)
+	delete(cfg.LLM.Roles, Role)
 	in, err := Configure(phase.Setup{Config: cfg, Workdir: dir, RunID: "run1"})
 	if err != nil {
 		t.Fatal(err)

@@ -20,8 +20,10 @@ import (
 // SchemaVersion is bumped on any change to the shape below. 2.0.0:
 // failures holds only what went wrong; what was found and dealt with
 // (remediated, flaky, injected, findings left, proposals) is in notes.
-// 2.1.0: the mutation score, the review gate.
-const SchemaVersion = "2.1.0"
+// 2.1.0: the mutation score, the review gate. 3.0.0: a phase's own result
+// is in its record (phases[].result); 2.x's top-level mutation moves there
+// on read.
+const SchemaVersion = "3.0.0"
 
 // Schema is the JSON Schema (draft 2020-12) every summary validates against.
 //
@@ -74,26 +76,8 @@ type Summary struct {
 	LLM              LLM       `json:"llm"`
 	ArtifactsDir     string    `json:"artifacts_dir"`
 	AuditHead        string    `json:"audit_head,omitempty"`
-	Mutation         *Mutation `json:"mutation,omitempty"`
 	// Notifications say what became of each notify channel's message.
 	Notifications []notify.Delivery `json:"notifications,omitempty"`
-}
-
-// Mutation is the mutation score of the run's tests: how many planted
-// faults they noticed.
-type Mutation struct {
-	Mutants          int      `json:"mutants"` // sampled and classified (the known equivalent too; not those the budget left out)
-	Killed           int      `json:"killed"`
-	Survived         int      `json:"survived"`
-	NotCovered       int      `json:"not_covered"`
-	TimedOut         int      `json:"timed_out"`
-	DidNotCompile    int      `json:"did_not_compile"`
-	Equivalent       int      `json:"equivalent"`
-	Score            *float64 `json:"score"`                 // killed / (killed + survived)
-	ScoreAfter       *float64 `json:"score_after,omitempty"` // with the mutation-guided tests
-	TestsKept        int      `json:"tests_kept,omitempty"`  // mutation-guided test files kept
-	KilledByNewTests int      `json:"killed_by_new_tests,omitempty"`
-	Seconds          float64  `json:"seconds"`
 }
 
 // Tool is one tool the run used and what for.
@@ -122,6 +106,9 @@ type Phase struct {
 	// Cache is what the phase cache made of the phase: hit (its recorded
 	// Output reused), miss, off (--no-cache) or uncached, and why.
 	Cache *PhaseCache `json:"cache,omitempty"`
+	// Result is what the phase reports of itself (phase.Resulter: the
+	// mutation score), as the summary schema describes it per phase.
+	Result json.RawMessage `json:"result,omitempty"`
 }
 
 // PhaseCache is what the phase cache made of a phase.
@@ -227,7 +214,25 @@ func Read(path string) (*Summary, error) {
 		return nil, fmt.Errorf("summary %s: %w", path, err)
 	}
 	upgrade(&s)
+	upgrade2(&s, b)
 	return &s, nil
+}
+
+// upgrade2 reads a summary of schema 2.x, whose mutation score was a
+// top-level "mutation", as the current schema: the mutation phase's
+// record carries it.
+func upgrade2(s *Summary, raw []byte) {
+	var v2 struct {
+		Mutation json.RawMessage `json:"mutation"`
+	}
+	if !strings.HasPrefix(s.SchemaVersion, "2.") || json.Unmarshal(raw, &v2) != nil || len(v2.Mutation) == 0 {
+		return
+	}
+	for i := range s.Phases {
+		if s.Phases[i].Name == "mutation" && len(s.Phases[i].Result) == 0 {
+			s.Phases[i].Result = v2.Mutation
+		}
+	}
 }
 
 // upgrade reads a summary of schema 1.x, whose failures also held what

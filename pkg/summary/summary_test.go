@@ -24,6 +24,7 @@ func full() *Summary {
 		Phases: []Phase{
 			{Name: "report", Status: "success", DurationSeconds: 0.1, InputHash: strings.Repeat("0", 64)},
 			{Name: "lint", Status: "skipped", SkipReason: "not selected by --only"},
+			{Name: "mutation", Status: "success", DurationSeconds: 9, Result: json.RawMessage(`{"mutants":30,"killed":24,"survived":4,"not_covered":1,"timed_out":0,"did_not_compile":0,"equivalent":1,"score":0.857,"seconds":9}`)},
 		},
 		ArtifactsDir: "artifacts/x", AuditHead: strings.Repeat("b", 64),
 	}
@@ -54,6 +55,15 @@ func TestSchemaRejects(t *testing.T) {
 		"skip without reason":   func(s *Summary) { s.Phases[1].SkipReason = "" },
 		"unknown failure class": func(s *Summary) { s.Failures[0].Class = "oops" },
 		"negative tests":        func(s *Summary) { s.TestsPassed = -1 },
+		"a result without a required field": func(s *Summary) {
+			s.Phases[2].Result = json.RawMessage(`{"mutants":30,"killed":24,"survived":4,"not_covered":1,"timed_out":0,"did_not_compile":0,"equivalent":1,"seconds":9}`)
+		},
+		"a score over 1": func(s *Summary) {
+			s.Phases[2].Result = json.RawMessage(strings.Replace(string(s.Phases[2].Result), "0.857", "1.5", 1))
+		},
+		"a field the phase does not have": func(s *Summary) {
+			s.Phases[2].Result = json.RawMessage(strings.Replace(string(s.Phases[2].Result), `"seconds":9`, `"seconds":9,"extra":1`, 1))
+		},
 	}
 	for name, mut := range cases {
 		s := full()
@@ -99,6 +109,23 @@ func TestWriteKeepsBothRunsOfOneSecond(t *testing.T) {
 // A 1.x summary, whose failures also held notes, reads as the current
 // schema: a success's failures are all notes; a failed run's notes are
 // told by what they said.
+// A 2.x summary's top-level mutation score is read into the mutation
+// phase's record.
+func TestReadUpgradesV2Mutation(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "summary-a.json")
+	doc := `{"schema_version":"2.1.0","run_id":"a","status":"success","phases":[{"name":"mutation","status":"success","duration_seconds":9}],"mutation":{"mutants":30,"killed":24,"score":0.86}}`
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(s.Phases[0].Result); got != `{"mutants":30,"killed":24,"score":0.86}` {
+		t.Errorf("mutation result %s", got)
+	}
+}
+
 func TestReadUpgradesV1(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, doc string) string {

@@ -13,14 +13,21 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 )
 
+// Config is the phase's part of the config, phases.testgen.
+type Config struct {
+	// Unit turns off model-written unit tests when false.
+	Unit bool `yaml:"unit" json:"unit"`
+}
+
 // Settings is the phase's part of the config: unit tests are generated.
-var Settings = config.Section{Default: func(c *config.Config) { c.Phases.Testgen = config.Testgen{Unit: true} }}
+var Settings = config.SectionOf(phase.Testgen, "testgen", Config{Unit: true}, nil, config.RoleTestgen)
 
 // Configure builds the phase's Input from the run's settings and the
 // service's code as it is on disk.
 func Configure(s phase.Setup) (Input, error) {
-	in := Input{Spec: s.Config.Service, Workdir: s.Workdir, Unit: s.Config.Phases.Testgen.Unit,
-		Force: s.Config.Phases.Scaffold.Force}
+	// --force covers the generated tests as well as scaffold's files.
+	force, _ := config.Value[bool](s.Config, "phases.scaffold.force")
+	in := Input{Spec: s.Config.Service, Workdir: s.Workdir, Unit: config.Get[Config](s.Config, phase.Testgen).Unit, Force: force}
 	var err error
 	in.Sources, err = sources(filepath.Join(s.Workdir, filepath.FromSlash(s.Config.Service.Dir)))
 	return in, err

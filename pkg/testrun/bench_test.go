@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/gotool"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
@@ -41,7 +40,7 @@ func calcLoop(tb testing.TB) (string, *loop) {
 	os.MkdirAll(filepath.Join(dir, "svc"), 0o755)
 	os.WriteFile(filepath.Join(dir, "svc/calc.go"), []byte(calc), 0o644)
 	os.WriteFile(filepath.Join(dir, "svc/calc_test.go"), []byte(calcTest), 0o644)
-	return dir, &loop{in: Input{Workdir: dir, Spec: spec.Service{Dir: "svc", TestsDir: "tests"}, PromptBytes: config.Base(Settings).Phases.Test.PromptBytes}, out: &Output{}}
+	return dir, &loop{in: Input{Workdir: dir, Spec: spec.Service{Dir: "svc", TestsDir: "tests"}, PromptBytes: Settings.Default.(Config).PromptBytes}, out: &Output{}}
 }
 
 // BenchmarkTriagePrompt1MB builds the triage prompt for a failing test

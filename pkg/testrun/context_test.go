@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
 	"github.com/orchestrate-dev/orchestrate/pkg/triage"
@@ -84,7 +83,7 @@ func statsLoop(t *testing.T) *loop {
 			{Method: "POST", Path: "/v1/summary", Description: "p50 and p90 of a list", Examples: []spec.Example{{Name: "three", Body: []any{1, 2, 3}, Status: 200, Response: map[string]any{"P50": 2}}}},
 			{Method: "GET", Path: "/v1/other", Description: "nothing", Examples: []spec.Example{{Name: "other-example", Status: 204}}},
 		}}
-	return &loop{in: Input{Workdir: dir, Spec: sp, PromptBytes: config.Base(Settings).Phases.Test.PromptBytes}, out: &Output{}}
+	return &loop{in: Input{Workdir: dir, Spec: sp, PromptBytes: Settings.Default.(Config).PromptBytes}, out: &Output{}}
 }
 
 func render(t *testing.T, p TriagePrompt) string {
@@ -121,7 +120,7 @@ func TestContextFollowsCalls(t *testing.T) {
 		t.Errorf("the prompt shows code the failure does not reach:\n%s", text)
 	}
 	// Whole files when they fit.
-	l.in.PromptBytes = config.Base(Settings).Phases.Test.PromptBytes
+	l.in.PromptBytes = Settings.Default.(Config).PromptBytes
 	p = l.context(Cluster{Failures: []triage.Failure{f}}, nil)
 	if len(p.Code) != 1 || !p.Code[0].Whole {
 		t.Errorf("code: %+v", p.Code)
@@ -170,7 +169,7 @@ func TestQuestionFitsTheBudget(t *testing.T) {
 			Message: "p50 = 1, want 2", Evidence: []string{strings.Repeat("stats_test.go:13: p50 = 1, want 2 ", 40)}, Signature: fmt.Sprint(i)})
 	}
 	pt, _ := prompts.Load("test.triage")
-	for _, budget := range []int{8 << 10, config.Base(Settings).Phases.Test.PromptBytes} {
+	for _, budget := range []int{8 << 10, Settings.Default.(Config).PromptBytes} {
 		l.in.PromptBytes = budget
 		p, err := l.question(pt, Cluster{Failures: fs, Why: "subtests"}, nil)
 		if err != nil {

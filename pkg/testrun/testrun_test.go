@@ -12,7 +12,6 @@ import (
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
-	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/failure"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
 	"github.com/orchestrate-dev/orchestrate/pkg/spec"
@@ -66,7 +65,7 @@ func setup(t *testing.T, src string, answer func(q fixtures.Question) (Answer, b
 			t.Fatal(err)
 		}
 	}
-	d := config.Base(Settings).Phases.Test // the defaults live in one place
+	d := Settings.Default.(Config) // the defaults live in one place
 	in := Input{Spec: spec.Service{Dir: "svc", TestsDir: "tests"}, Workdir: h.Workdir, RunID: "run1", MaxIterations: 3,
 		MaxQuestions: d.MaxQuestions, PromptBytes: d.PromptBytes,
 		Policy: change.Policy{Dirs: []string{"svc", "tests"}, Protected: []string{"tests/e2e"}, MaxLines: 20}, MaxLinesRun: 100, MinConfidence: 0.6}

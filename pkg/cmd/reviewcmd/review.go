@@ -101,8 +101,7 @@ func Review(ctx context.Context, opts *Options) error {
 		return cmdutil.FlagErrorf(err)
 	}
 	req := review.Request{Service: cfg.Service.Name, Root: opts.Dir, Change: c, Offline: cfg.LLM.Mode == llm.ModeReplay,
-		Limits: review.Thresholds{MaxRisk: cfg.Phases.Review.MaxRisk, MinConfidence: cfg.Phases.Review.MinConfidence,
-			PromptBytes: cfg.Phases.Review.PromptBytes, MaxParts: cfg.Phases.Review.MaxParts}}
+		Limits: config.Get[review.Config](cfg, review.Name).Thresholds()}
 	if cfgFile != "" && baseRev != "" {
 		if old, ok, err := review.PreviousSpec(ctx, opts.Dir, baseRev, filepath.Base(cfgFile)); err == nil && ok {
 			req.Breaking = review.Breaking(old, cfg.Service, filepath.Base(cfgFile))

@@ -30,6 +30,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
+	"github.com/orchestrate-dev/orchestrate/pkg/scaffold"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
 	"github.com/orchestrate-dev/orchestrate/pkg/testrun"
 	"github.com/orchestrate-dev/orchestrate/pkg/ui"
@@ -119,7 +120,7 @@ func addFlags(fl *pflag.FlagSet, opts *Options) map[string]*pflag.Flag {
 	fl.StringVar(&opts.RunID, "run-id", "", "run `ID` (default: a new one, sortable by time)")
 	fl.BoolVar(&opts.Offline, "offline", false, "replay recorded model answers only; a cache miss is an error, no network")
 	fl.BoolVar(&opts.Keep, "keep", def.Docker.Keep, "leave the service's containers running at the end")
-	fl.Bool("force", def.Phases.Scaffold.Force, "overwrite generated files that were changed by hand (default: keep them, write the new version beside)")
+	fl.Bool("force", config.Get[scaffold.Config](&def, phase.Scaffold).Force, "overwrite generated files that were changed by hand (default: keep them, write the new version beside)")
 	fl.String("inject", "", "plant a `FAULT` in the service before the test phase, to watch the loop fix it (\"list\": the faults with a site in this service): "+strings.Join(testrun.FaultNames(), ", "))
 	fl.Int64("seed", 0, "place the --inject fault among its sites with this `SEED` (config phases.test.seed)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the summary JSON on stdout")
@@ -160,10 +161,9 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return early(opts, err)
 	}
-	if cfg.Phases.Test.Inject == "list" {
+	if inject := config.Get[testrun.Config](cfg, phase.Test).Inject; inject == "list" {
 		return listFaults(opts.F.IOStreams.Out, p.workdir, cfg.Service.Dir)
-	}
-	if err := checkInject(cfg.Phases.Test.Inject); err != nil {
+	} else if err := checkInject(inject); err != nil {
 		return early(opts, err)
 	}
 	var resumed map[string]any

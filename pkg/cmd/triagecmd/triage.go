@@ -21,6 +21,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
 	"github.com/orchestrate-dev/orchestrate/pkg/locate"
+	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
@@ -169,7 +170,7 @@ func askModel(ctx context.Context, opts *Options, f triage.Failure) (*testrun.An
 	sess := &llm.Session{Roles: router, Art: run.Sub("triage", "triage", artifact.NewSpanID()), Phase: "triage", Meter: router.PhaseMeter("triage")}
 	// The question the test loop would ask: the code it reaches in this
 	// workdir, the spec's words, the taxonomy.
-	p, err := testrun.Question(workdir, cfg.Service, []triage.Failure{f}, cfg.Phases.Test.PromptBytes)
+	p, err := testrun.Question(workdir, cfg.Service, []triage.Failure{f}, config.Get[testrun.Config](cfg, phase.Test).PromptBytes)
 	if err != nil {
 		return nil, nil, err
 	}
