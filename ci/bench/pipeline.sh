@@ -7,6 +7,15 @@
 #
 #   ci/bench/pipeline.sh [N]              # N pairs, default 5
 #   ORCHESTRATE=/path/to/orchestrate ci/bench/pipeline.sh 3
+#   FULL=1 ci/bench/pipeline.sh 3         # orchestrate with its mutation phase
+#
+# The raw script has no mutation testing, so by default orchestrate runs
+# with --skip mutation: the same work on both sides. The mutation phase
+# has its own benchmark (go test -bench Reference ./pkg/mutation); FULL=1
+# measures the whole pipeline against the same raw script. Every
+# orchestrate run passes --no-cache: each does the work, with the go build
+# cache as warm as the raw script's; the phase cache's warm re-run is
+# measured apart (ci/bench/README.md).
 #
 # Both run in the same fresh export of this checkout's HEAD (git archive):
 # orchestrate.yaml, service/, tests/ and the committed model answers.
@@ -45,7 +54,11 @@ measure() {
 echo "name wall_s cpu_s peak_rss_kb"
 for i in $(seq 1 "$n"); do
   measure raw "$repo/ci/bench/raw-steps.sh" "$work" "$tmp/staticcheck" "bench$$-$i"
-  measure orchestrate "$orch" run --offline --config "$work/orchestrate.yaml" --run-id "bench$$-$i"
+  if [ -n "${FULL:-}" ]; then
+    measure orchestrate "$orch" run --offline --no-cache --config "$work/orchestrate.yaml" --run-id "bench$$-$i"
+  else
+    measure orchestrate "$orch" run --offline --no-cache --skip mutation --config "$work/orchestrate.yaml" --run-id "bench$$-$i"
+  fi
 done
 
 awk '

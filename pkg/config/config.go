@@ -259,7 +259,7 @@ func (c *Config) checkLimits() error {
 		}
 	}
 	for _, name := range sortedKeys(c.LLM.Roles) {
-		if known := c.KnownRoles(); len(c.Phases.secs) > 0 && !slices.Contains(known, name) {
+		if known := c.KnownRoles(); len(c.Phases.secs) > 0 && !c.Phases.partial && !slices.Contains(known, name) {
 			return &KeyError{Key: "llm.roles." + name, Msg: fmt.Sprintf("%q is not a role; the roles are %s", name, strings.Join(known, ", "))}
 		}
 	}

@@ -35,6 +35,9 @@ type Loader struct {
 	// their defaults are set before the file, environment and flags are
 	// read, their checks run after Validate.
 	Sections []Section
+	// Partial: Sections are some of the phases' (a phase's own tests):
+	// keys under phases: and roles of the others are not checked.
+	Partial bool
 }
 
 // Base is Default with the sections' defaults: the configuration before
@@ -45,7 +48,11 @@ func Base(sections ...Section) Config {
 	return c
 }
 
-func (l *Loader) base() Config { return Base(l.Sections...) }
+func (l *Loader) base() Config {
+	c := Base(l.Sections...)
+	c.Phases.partial = l.Partial
+	return c
+}
 
 // check is Validate, then each section's check.
 func (l *Loader) check(c *Config) error {

@@ -192,25 +192,10 @@ func unit(ctx context.Context, env phase.Env, g gotool.Go, in Input, out *Output
 	}
 	u := &out.Unit
 	u.Notes = ans.Notes
-
-	// Compile each file with the ones accepted before it, with one repair.
-	candidates := map[string][]byte{}
-	for _, f := range ans.Files {
-		if why := refuse(f.Path, in.Sources); why != "" {
-			u.Refused = append(u.Refused, workspace.Refusal{Path: f.Path, Reason: why, Answer: answer})
-			fmt.Fprintf(env.Log, "refused %q from %s: %s\n", f.Path, answer, why)
-			_ = env.Art.Event("decision", map[string]any{"decision": "refuse-file", "path": f.Path, "reason": why, "answer": answer})
-			continue
-		}
-		if err := compileOne(ctx, env, g, stage, in, goVersion, f, candidates, u); err != nil {
-			return err
-		}
-	}
-	passedOnce, err := runUntilGreen(ctx, env, g, stage, candidates, u)
+	candidates, err := validate(ctx, env, g, stage, in, goVersion, ans.Files, answer, u)
 	if err != nil {
 		return err
 	}
-	tally(u, candidates, passedOnce)
 
 	// Write what passed beside the code.
 	var files []workspace.File
@@ -224,6 +209,29 @@ func unit(ctx context.Context, env phase.Env, g gotool.Go, in Input, out *Output
 	u.Files = res.Changes
 	keepPatch(env, out, "unit", res)
 	return nil
+}
+
+// validate compiles each answered file with the ones accepted before it,
+// with one repair, then runs them until green: what passed, by path.
+func validate(ctx context.Context, env phase.Env, g gotool.Go, stage *stage, in Input, goVersion string, files []llm.AnswerFile, answer string, u *Unit) (map[string][]byte, error) {
+	candidates := map[string][]byte{}
+	for _, f := range files {
+		if why := refuse(f.Path, in.Sources); why != "" {
+			u.Refused = append(u.Refused, workspace.Refusal{Path: f.Path, Reason: why, Answer: answer})
+			fmt.Fprintf(env.Log, "refused %q from %s: %s\n", f.Path, answer, why)
+			_ = env.Art.Event("decision", map[string]any{"decision": "refuse-file", "path": f.Path, "reason": why, "answer": answer})
+			continue
+		}
+		if err := compileOne(ctx, env, g, stage, in, goVersion, f, candidates, u); err != nil {
+			return nil, err
+		}
+	}
+	passedOnce, err := runUntilGreen(ctx, env, g, stage, candidates, u)
+	if err != nil {
+		return nil, err
+	}
+	tally(u, candidates, passedOnce)
+	return candidates, nil
 }
 
 // compileOne vets one generated file with the ones accepted before it,

@@ -38,7 +38,7 @@ func Root() string {
 // it reads).
 func Config(t testing.TB, sections ...config.Section) *config.Config {
 	t.Helper()
-	l := &config.Loader{Sections: sections, Viper: viper.New(), Environ: func() []string { return nil }}
+	l := &config.Loader{Sections: sections, Partial: true, Viper: viper.New(), Environ: func() []string { return nil }}
 	cfg, err := l.Load(filepath.Join(Root(), "orchestrate.yaml"))
 	if err != nil {
 		t.Fatal(err)
