@@ -91,8 +91,8 @@ func (s *State) ReportInput() report.Input {
 		Tools:    s.Tools(), LLM: s.llmUsage(), Tests: s.Tests,
 	}
 	in.Calls = s.Calls()
-	for _, p := range Phases() {
-		r, ok := s.result(p.Name)
+	for _, rec := range in.Phases { // the run's phases, in its order
+		r, ok := s.result(rec.Name)
 		if !ok {
 			continue
 		}
