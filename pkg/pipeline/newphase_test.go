@@ -49,7 +49,7 @@ type soakResult struct {
 	Sent int `json:"sent" schema:"minimum=0"`
 }
 
-func (o soakOutput) SummaryResult() any { return soakResult{Sent: o.Sent} }
+func (o soakOutput) SummaryResult() any { return soakResult(o) }
 func (o soakOutput) Detail() phase.Detail {
 	return phase.Detail{Phase: "soak", Facts: []string{"sent " + strings.Repeat("x", o.Sent)}}
 }
