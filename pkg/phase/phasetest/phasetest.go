@@ -7,16 +7,19 @@ package phasetest
 import (
 	"bytes"
 	"context"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/orchestrate-dev/orchestrate/ci/fixtures"
 	"github.com/orchestrate-dev/orchestrate/pkg/artifact"
@@ -35,15 +38,67 @@ func Root() string {
 
 // Config loads the repository's orchestrate.yaml with the config sections
 // given (a phase package's Settings: each phase's test names the sections
-// it reads).
+// it reads). The loader is strict and a phase's test knows only its own
+// sections: the file's other phases: keys are left out, and its roles are
+// known, so the reference file loads otherwise as it is.
 func Config(t testing.TB, sections ...config.Section) *config.Config {
 	t.Helper()
-	l := &config.Loader{Sections: sections, Viper: viper.New(), Environ: func() []string { return nil }}
-	cfg, err := l.Load(filepath.Join(Root(), "orchestrate.yaml"))
+	path, roles := only(t, filepath.Join(Root(), "orchestrate.yaml"), sections)
+	secs := append(append([]config.Section(nil), sections...), config.Section{Name: "phasetest.roles", Default: struct{}{}, Roles: roles})
+	l := &config.Loader{Sections: secs, Viper: viper.New(), Environ: func() []string { return nil }}
+	cfg, err := l.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// only writes the config file at path to a temporary file with the
+// phases: keys no section reads left out, and returns its path and the
+// file's roles.
+func only(t testing.TB, path string, sections []config.Section) (string, []string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil || len(doc.Content) == 0 {
+		t.Fatalf("%s: %v", path, err)
+	}
+	known := map[string]bool{}
+	for _, s := range sections {
+		known[s.Key] = true
+	}
+	var roles []string
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		switch k, v := root.Content[i].Value, root.Content[i+1]; k {
+		case "phases":
+			var kept []*yaml.Node
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				if known[v.Content[j].Value] {
+					kept = append(kept, v.Content[j], v.Content[j+1])
+				}
+			}
+			v.Content = kept
+		case "llm":
+			var l struct {
+				Roles map[string]any `yaml:"roles"`
+			}
+			_ = v.Decode(&l)
+			roles = slices.Sorted(maps.Keys(l.Roles))
+		}
+	}
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(p, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p, roles
 }
 
 // Harness is one phase's environment.
