@@ -43,7 +43,13 @@ func Root() string {
 // known, so the reference file loads otherwise as it is.
 func Config(t testing.TB, sections ...config.Section) *config.Config {
 	t.Helper()
-	path, roles := only(t, filepath.Join(Root(), "orchestrate.yaml"), sections)
+	return ConfigAt(t, filepath.Join(Root(), "orchestrate.yaml"), sections...)
+}
+
+// ConfigAt is Config with the config file at path (a spec of ci/specs/).
+func ConfigAt(t testing.TB, file string, sections ...config.Section) *config.Config {
+	t.Helper()
+	path, roles := only(t, file, sections)
 	secs := append(append([]config.Section(nil), sections...), config.Section{Name: "phasetest.roles", Default: struct{}{}, Roles: roles})
 	l := &config.Loader{Sections: secs, Viper: viper.New(), Environ: func() []string { return nil }}
 	cfg, err := l.Load(path)
