@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
@@ -43,6 +44,20 @@ func composeEnv(in Input) string {
 		return ""
 	}
 	return phasecache.EnvNamed(b, in.Environ)
+}
+
+// daemonOf is the daemon the phase deploys to, as the settings or the
+// environment name it ("" for the local default).
+func daemonOf(in Input) string {
+	if in.DockerHost != "" {
+		return in.DockerHost
+	}
+	for _, kv := range in.Environ {
+		if v, ok := strings.CutPrefix(kv, "DOCKER_HOST="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // Revive implements phase.Revived: the Output is an earlier run's and

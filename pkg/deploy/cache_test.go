@@ -58,7 +58,7 @@ func TestAReusedDeploymentRunsNothingUntilStarted(t *testing.T) {
 }
 
 // A kept deployment always runs; the variables the compose file names
-// are in the Input (hashed), others are not.
+// are in the Input (hashed), others are not; so is the daemon.
 func TestTheCacheKeyOfADeployment(t *testing.T) {
 	cfg := phasetest.Config(t, Settings)
 	_, base := fakeSetup(t, newFake(), compose("${FIXTURE_PORT:-}", "healthy"))
@@ -75,6 +75,9 @@ func TestTheCacheKeyOfADeployment(t *testing.T) {
 	}
 	if a.NoCache() != "" || strings.Join(a.CacheReads(), " ") != "service" {
 		t.Errorf("no-cache %q, reads %v", a.NoCache(), a.CacheReads())
+	}
+	if d := setupAt("DOCKER_HOST=unix:///elsewhere.sock"); d.Daemon != "unix:///elsewhere.sock" || a.Daemon != "" {
+		t.Errorf("daemon %q, %q", d.Daemon, a.Daemon)
 	}
 	cfg.Docker.Keep = true
 	if k := setupAt(); !strings.Contains(k.NoCache(), "docker.keep") {

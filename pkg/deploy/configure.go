@@ -32,6 +32,6 @@ func Configure(s phase.Setup) (Input, error) {
 	c, d := s.Config, config.Get[Config](s.Config, phase.Deploy)
 	in := Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.RunID, Compose: d.Compose,
 		DockerHost: c.Docker.Host, Keep: c.Docker.Keep, HealthTimeout: d.HealthTimeout, Environ: s.Environ}
-	in.ComposeEnv = composeEnv(in)
+	in.ComposeEnv, in.Daemon = composeEnv(in), daemonOf(in)
 	return in, nil
 }

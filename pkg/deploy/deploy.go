@@ -33,8 +33,12 @@ type Input struct {
 	Environ       []string      `json:"-"` // for the compose file's interpolation
 	// ComposeEnv fingerprints the variables of Environ the compose file
 	// names, for the phase cache (their values stay out of input.json).
-	ComposeEnv string    `json:"compose_env,omitempty"`
-	Go         gotool.Go `json:"-"`
+	ComposeEnv string `json:"compose_env,omitempty"`
+	// Daemon is the daemon deployed to as the environment names it
+	// (DOCKER_HOST) when DockerHost is empty: another daemon is another
+	// deployment, for the phase cache.
+	Daemon string    `json:"daemon,omitempty"`
+	Go     gotool.Go `json:"-"`
 	// Probe GETs the spec's health endpoint from the host: nil on a 2xx
 	// answer. nil is a real HTTP GET.
 	Probe func(ctx context.Context, url string) error `json:"-"`

@@ -64,7 +64,7 @@ type Config struct {
 
 // Thresholds are the gate's limits from the phase's config.
 func (r Config) Thresholds() Thresholds {
-	return Thresholds{MaxRisk: r.MaxRisk, MinConfidence: r.MinConfidence, PromptBytes: r.PromptBytes, MaxParts: r.MaxParts}
+	return Thresholds(r)
 }
 
 // Configure builds the phase's Input from the run's settings.
