@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -31,27 +30,8 @@ var Settings = config.SectionOf(phase.Deploy, "deploy", Config{Compose: "compose
 // Configure builds the phase's Input from the run's settings.
 func Configure(s phase.Setup) (Input, error) {
 	c, d := s.Config, config.Get[Config](s.Config, phase.Deploy)
-	return Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.RunID, Compose: d.Compose,
-		DockerHost: c.Docker.Host, Keep: c.Docker.Keep, HealthTimeout: d.HealthTimeout, Environ: s.Environ}, nil
-}
-
-// Service is the deployment a successful run of the phase left, as a
-// phase.Service: the test phase reaches it and redeploys it through this,
-// without importing this package.
-func (o Output) Service() phase.Service { return runningService{o.in, o} }
-
-type runningService struct {
-	in  Input
-	out Output
-}
-
-func (r runningService) Endpoint() string { return r.out.URL }
-
-func (r runningService) Redeploy(ctx context.Context, env phase.Env) (phase.Service, error) {
-	next, err := Redeploy(ctx, env, r.in, r.out)
-	if err != nil {
-		return nil, err
-	}
-	next.in = r.in
-	return runningService{r.in, next}, nil
+	in := Input{Spec: c.Service, Workdir: s.Workdir, RunID: s.RunID, Compose: d.Compose,
+		DockerHost: c.Docker.Host, Keep: c.Docker.Keep, HealthTimeout: d.HealthTimeout, Environ: s.Environ}
+	in.ComposeEnv, in.Daemon = composeEnv(in), daemonOf(in)
+	return in, nil
 }

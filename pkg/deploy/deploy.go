@@ -31,7 +31,14 @@ type Input struct {
 	Keep          bool          `json:"keep"`
 	HealthTimeout time.Duration `json:"health_timeout"`
 	Environ       []string      `json:"-"` // for the compose file's interpolation
-	Go            gotool.Go     `json:"-"`
+	// ComposeEnv fingerprints the variables of Environ the compose file
+	// names, for the phase cache (their values stay out of input.json).
+	ComposeEnv string `json:"compose_env,omitempty"`
+	// Daemon is the daemon deployed to as the environment names it
+	// (DOCKER_HOST) when DockerHost is empty: another daemon is another
+	// deployment, for the phase cache.
+	Daemon string    `json:"daemon,omitempty"`
+	Go     gotool.Go `json:"-"`
 	// Probe GETs the spec's health endpoint from the host: nil on a 2xx
 	// answer. nil is a real HTTP GET.
 	Probe func(ctx context.Context, url string) error `json:"-"`
@@ -51,6 +58,9 @@ type Output struct {
 	Kept     bool      `json:"kept"`
 
 	in Input // what it was deployed from, for a redeploy
+	// reused is set when the Output was an earlier run's, reused by the
+	// phase cache: no container of this run runs until a phase starts it.
+	reused *dormant
 }
 
 // Engine is the daemon deployed to.

@@ -10,6 +10,9 @@ import (
 // Detail is what the phase did, for the report.
 func (o Output) Detail() phase.Detail {
 	d := phase.Detail{Phase: phase.Deploy}
+	if o.reused != nil {
+		d.Facts = append(d.Facts, o.reused.fact())
+	}
 	d.Facts = append(d.Facts, fmt.Sprintf("Docker %s (API %s) at %s", o.Engine.Version, o.Engine.API, o.Engine.Host))
 	if o.Image.Tag != "" {
 		d.Facts = append(d.Facts, fmt.Sprintf("image `%s`, %.1f MB, FROM scratch around the static binary: binary %.2fs, image %.2fs (log %s)",
@@ -28,7 +31,10 @@ func (o Output) Detail() phase.Detail {
 			d.Facts = append(d.Facts, fmt.Sprintf("service `%s`: ready by %s; Docker's own health status then: %s", sv.Name, sv.ReadyBy, orNone(sv.DockerHealth)))
 		}
 	}
-	if o.URL != "" {
+	switch {
+	case o.URL != "" && o.reused != nil:
+		d.Facts = append(d.Facts, fmt.Sprintf("then: started in %.2fs, healthy after %.2fs more, at %s (gone with that run)", o.Timings.StartSeconds, o.Timings.HealthSeconds, o.URL))
+	case o.URL != "":
 		d.Facts = append(d.Facts, fmt.Sprintf("started in %.2fs, healthy after %.2fs more, at %s on network `%s`", o.Timings.StartSeconds, o.Timings.HealthSeconds, o.URL, o.Network))
 	}
 	if o.Kept {

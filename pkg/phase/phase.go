@@ -75,11 +75,24 @@ func IsSkip(err error) (string, bool) {
 	return "", false
 }
 
-// Service is a running deployment, as a later phase sees it: where to
-// reach it, and how to replace it after the code changed. The deploy
-// phase offers it through the pipeline's state; no phase imports another.
+// Service is a deployment, as a later phase sees it: where to reach it,
+// how to replace it after the code changed, and whether it runs at all.
+// The deploy phase offers it through the pipeline's state; no phase
+// imports another. When the deploy phase's Output was reused from an
+// earlier run, no container of this run runs: Running says so, Endpoint
+// is "", and a phase that needs the service brings it up with Start
+// first, so nothing is ever tested at an address nobody answers.
 type Service interface {
+	// Endpoint is where the service answers, from the host; "" when it
+	// does not run.
 	Endpoint() string
+	// Running says whether the service runs now.
+	Running() bool
+	// Start deploys a service that does not run (the image, the
+	// containers, the health gate, the cleanup at the end of the run) and
+	// returns it running; a running one returns itself.
+	Start(ctx context.Context, env Env) (Service, error)
+	// Redeploy rebuilds and replaces the service after the code changed.
 	Redeploy(ctx context.Context, env Env) (Service, error)
 }
 

@@ -10,7 +10,7 @@ const (
 	Hit      = "hit"      // its recorded Output was reused
 	Miss     = "miss"     // it ran; why is said
 	Off      = "off"      // --no-cache: it ran
-	Uncached = "uncached" // a phase that always runs (deploy, test, report)
+	Uncached = "uncached" // a phase that always runs (report; deploy with docker.keep; review outside git)
 )
 
 // Decision is what the cache made of one phase, and why.

@@ -28,6 +28,9 @@ type Entry struct {
 	Parts   Parts             `json:"parts"`
 	After   map[string]string `json:"after"`             // the files it read, when it ended
 	Answers map[string]string `json:"answers,omitempty"` // the recorded model answers it used: path → SHA-256
+	// Records are the files it writes as a record of what it did (not
+	// inputs: phase.Recording), as it left them: path → SHA-256.
+	Records map[string]string `json:"records,omitempty"`
 }
 
 // Changed says whether the phase changed files that run: then reusing

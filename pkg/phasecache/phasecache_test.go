@@ -78,3 +78,22 @@ func TestIndexKeepsTheNewestEntryPerKey(t *testing.T) {
 		t.Fatalf("entries %+v (%v)", es, err)
 	}
 }
+
+func TestEnvNamedCoversOnlyTheVariablesTheTextNames(t *testing.T) {
+	compose := []byte("services:\n  web:\n    ports: [\"${HOST_PORT:-8080}:8080\"]\n    environment: [\"TOKEN=$TOKEN\"]\n")
+	base := EnvNamed(compose, []string{"HOST_PORT=9000", "TOKEN=a", "PATH=/bin"})
+	if base == "" || strings.Contains(base, "9000") {
+		t.Fatalf("fingerprint %q", base)
+	}
+	if got := EnvNamed(compose, []string{"TOKEN=a", "HOST_PORT=9000", "PATH=/usr/bin", "HOME=/x"}); got != base {
+		t.Errorf("a variable the file does not name changed the fingerprint")
+	}
+	for _, env := range [][]string{{"HOST_PORT=9001", "TOKEN=a"}, {"TOKEN=a"}, {"HOST_PORT=9000", "TOKEN=b"}} {
+		if EnvNamed(compose, env) == base {
+			t.Errorf("%v: same fingerprint as HOST_PORT=9000 TOKEN=a", env)
+		}
+	}
+	if got := EnvNamed([]byte("services: {}\n"), []string{"TOKEN=a"}); got != "" {
+		t.Errorf("a file that names no variable: %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"debug/elf"
 	"encoding/json"
 	"fmt"
@@ -34,6 +35,7 @@ type Cache struct {
 type check struct {
 	parts    phasecache.Parts
 	reads    []string
+	writes   []string // the files it writes as a record (phase.Recording)
 	decision phasecache.Decision
 	answers  map[string]string // recorded model answers used while it ran
 }
@@ -75,9 +77,11 @@ func selfID() string {
 
 // reuse decides, before phase name runs on in, whether its recorded
 // Output can serve; on a hit it returns that Output, its files copied
-// into the phase's folder.
-func reuse[O any](s *State, env phase.Env, name string, in any) (O, bool) {
-	var out O
+// into the phase's folder. An Input that states something outside the
+// files (phase.Rechecked) is asked whether the recorded Output still
+// holds; an Output that must know it was reused (phase.Revived) is told.
+func reuse[I, O any](ctx context.Context, s *State, env phase.Env, name string, in I) (O, bool) {
+	var out, zero O
 	c := s.Cache
 	if c == nil {
 		return out, false
@@ -86,10 +90,22 @@ func reuse[O any](s *State, env phase.Env, name string, in any) (O, bool) {
 	if d.Status != phasecache.Hit {
 		return out, false
 	}
-	if err := c.restore(s, env, *d.From, &out); err != nil {
+	if err := c.load(*d.From, &out); err != nil {
 		c.demote(name, fmt.Sprintf("the output recorded by run %s cannot be read (%v): it runs", d.From.Run, err))
-		var zero O
 		return zero, false
+	}
+	if rc, ok := any(in).(phase.Rechecked[O]); ok {
+		if why := rc.Recheck(ctx, out); why != "" {
+			c.demote(name, fmt.Sprintf("run %s had the same inputs but %s: it runs", d.From.Run, why))
+			return zero, false
+		}
+	}
+	if err := c.restore(env, *d.From); err != nil {
+		c.demote(name, fmt.Sprintf("the files recorded by run %s cannot be copied (%v): it runs", d.From.Run, err))
+		return zero, false
+	}
+	if r, ok := any(out).(phase.Revived[I, O]); ok {
+		out = r.Revive(in)
 	}
 	fmt.Fprintf(env.Log, "phase cache: %s; its files are copied from %s/%s\n", d.Why, d.From.Run, d.From.Dir)
 	s.Record(phase.ToolUse{Time: env.Now(), Phase: name, Tool: "orchestrate phase cache", Version: "built-in", Role: "reuse",
@@ -112,13 +128,16 @@ func (c *Cache) decide(s *State, name string, in any) phasecache.Decision {
 	if ok {
 		ch.reads = cacheable.CacheReads()
 	}
+	if r, rec := in.(phase.Recording); rec {
+		ch.writes = r.CacheWrites()
+	}
 	if ch.parts.Files, err = phasecache.Files(s.Workdir, ch.reads); err != nil {
 		ch.decision.Why = "its files cannot be read: " + err.Error()
 		return ch.decision
 	}
 	ch.decision.Key = ch.parts.Key()
 	switch u, unc := in.(phase.Uncached); {
-	case unc:
+	case unc && u.NoCache() != "":
 		ch.decision.Why = "always runs: " + u.NoCache()
 	case !ok:
 		ch.decision.Why = "always runs: the phase does not say what it reads"
@@ -126,7 +145,7 @@ func (c *Cache) decide(s *State, name string, in any) phasecache.Decision {
 		ch.decision.Status, ch.decision.Why = phasecache.Off, "--no-cache: it runs"
 	default:
 		entries, _ := c.Index.Entries(name)
-		ch.decision = phasecache.Decide(ch.parts, entries, func(e phasecache.Entry) string { return c.usable(s, e) })
+		ch.decision = phasecache.Decide(ch.parts, entries, func(e phasecache.Entry) string { return c.usable(s, e, ch.writes) })
 	}
 	return ch.decision
 }
@@ -143,10 +162,18 @@ func configHash(s *State, name string) string {
 	return h
 }
 
-// usable says why an entry's run cannot serve, or "".
-func (c *Cache) usable(s *State, e phasecache.Entry) string {
+// usable says why an entry's run cannot serve, or "": its folder must be
+// there, the files the phase writes as a record as that run left them,
+// and the recorded model answers it used unchanged.
+func (c *Cache) usable(s *State, e phasecache.Entry, writes []string) string {
 	if _, err := os.Stat(filepath.Join(c.Index.Root, e.Run, e.Dir, "output.json")); err != nil {
 		return fmt.Sprintf("run %s had the same inputs but its output is gone (%s/%s/output.json): it runs", e.Run, e.Run, e.Dir)
+	}
+	if len(writes) > 0 || len(e.Records) > 0 {
+		now, err := phasecache.Files(s.Workdir, writes)
+		if err != nil || !phasecache.Same(now, e.Records) {
+			return fmt.Sprintf("run %s had the same inputs but what it wrote as its record changed since (%s): it runs to write it again", e.Run, strings.Join(phasecache.FileChanges(e.Records, now, 3), ", "))
+		}
 	}
 	if len(e.Answers) == 0 {
 		return ""
@@ -158,18 +185,20 @@ func (c *Cache) usable(s *State, e phasecache.Entry) string {
 	return ""
 }
 
-// restore reads the entry's Output into out and copies the files the
-// phase kept in that run (prompts, answers, logs its Output names) into
-// this run's folder of the phase, so every path in it resolves here too.
-func (c *Cache) restore(s *State, env phase.Env, e phasecache.Entry, out any) error {
-	from := filepath.Join(c.Index.Root, e.Run, e.Dir)
-	b, err := os.ReadFile(filepath.Join(from, "output.json"))
+// load reads the Output the entry's run recorded into out.
+func (c *Cache) load(e phasecache.Entry, out any) error {
+	b, err := os.ReadFile(filepath.Join(c.Index.Root, e.Run, e.Dir, "output.json"))
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return err
-	}
+	return json.Unmarshal(b, out)
+}
+
+// restore copies the files the phase kept in the entry's run (prompts,
+// answers, logs its Output names) into this run's folder of the phase,
+// so every path in its Output resolves here too.
+func (c *Cache) restore(env phase.Env, e phasecache.Entry) error {
+	from := filepath.Join(c.Index.Root, e.Run, e.Dir)
 	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -242,6 +271,11 @@ func (c *Cache) record(s *State, name, dir string, ch *check) error {
 		return err
 	}
 	e := phasecache.Entry{Phase: name, Key: ch.decision.Key, Run: s.Run.ID, Dir: dir, At: s.StartedAt.UTC(), Parts: ch.parts, After: after}
+	if len(ch.writes) > 0 {
+		if e.Records, err = phasecache.Files(s.Workdir, ch.writes); err != nil {
+			return err
+		}
+	}
 	if len(ch.answers) > 0 {
 		if e.Answers, err = phasecache.Files(s.Workdir, keys(ch.answers)); err != nil {
 			return err

@@ -49,7 +49,7 @@ func step[I, O any](name, what string, build func(*State) (I, error), run func(c
 		if err != nil {
 			return nil, nil, err
 		}
-		if out, ok := reuse[O](s, env, name, in); ok {
+		if out, ok := reuse[I, O](ctx, s, env, name, in); ok {
 			s.keep(name, out, nil)
 			return in, out, nil
 		}

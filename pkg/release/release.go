@@ -86,13 +86,29 @@ type Input struct {
 	Strategy    string         `json:"strategy"`
 	Canary      CanarySettings `json:"canary"`
 	TestsPassed bool           `json:"tests_passed"`
+	// Image is the id of the image the deploy phase's Output names: the
+	// candidate (an earlier run's when that Output was reused).
+	Image string `json:"image,omitempty"`
+	// Service is the deployment; when the deploy phase's Output was reused
+	// nothing of it runs, and the phase starts it before it looks for the
+	// candidate.
+	Service phase.Service `json:"-"`
 }
 
 // Configure builds the phase's Input: the tests must have passed.
 func Configure(s phase.Setup) (Input, error) {
 	_, passed := s.Done(phase.Test)
 	r := config.Get[Config](s.Config, Name)
-	return Input{Spec: s.Config.Service, RunID: s.RunID, DockerHost: s.Config.Docker.Host, Strategy: r.Strategy, Canary: r.Canary, TestsPassed: passed}, nil
+	in := Input{Spec: s.Config.Service, RunID: s.RunID, DockerHost: s.Config.Docker.Host, Strategy: r.Strategy, Canary: r.Canary, TestsPassed: passed}
+	if o, ok := s.Done(phase.Deploy); ok {
+		if d, ok := o.(interface{ ImageID() string }); ok {
+			in.Image = d.ImageID()
+		}
+		if d, ok := o.(interface{ Service() phase.Service }); ok {
+			in.Service = d.Service()
+		}
+	}
+	return in, nil
 }
 
 // Output of the release phase.
@@ -138,6 +154,9 @@ type releaser struct {
 }
 
 func (r *releaser) run(ctx context.Context) error {
+	if err := r.deployed(ctx); err != nil {
+		return err
+	}
 	var err error
 	r.cand, err = r.g.candidate(ctx, r.in.RunID, r.in.Spec.Name, r.in.Spec.Port)
 	if err != nil {

@@ -85,15 +85,21 @@ func Run(ctx context.Context, env phase.Env, in Input) (Output, error) {
 // Outcome is the run's outcome in one line.
 func Outcome(in Input) string {
 	var failed, skipped []string
+	reused := 0
 	for _, p := range in.Phases {
-		switch p.Status {
-		case "failed", "partial":
+		switch {
+		case p.Status == "failed" || p.Status == "partial":
 			failed = append(failed, p.Name)
-		case "skipped":
+		case p.Status == "skipped":
 			skipped = append(skipped, p.Name)
+		case p.Cache != nil && p.Cache.Status == "hit":
+			reused++
 		}
 	}
-	s := fmt.Sprintf("%s: %d phase(s) ran", strings.ToUpper(status(in)), len(in.Phases)-len(skipped))
+	s := fmt.Sprintf("%s: %d phase(s) ran", strings.ToUpper(status(in)), len(in.Phases)-len(skipped)-reused)
+	if reused > 0 {
+		s += fmt.Sprintf(", %d reused from earlier runs (not run again)", reused)
+	}
 	if len(failed) > 0 {
 		s += ", failed: " + strings.Join(failed, ", ")
 	}

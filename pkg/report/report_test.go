@@ -43,3 +43,13 @@ func TestRecommendForUnitTestsNotRegenerated(t *testing.T) {
 		t.Errorf("the advice for tests not regenerated after a hand edit:\n%s", joined)
 	}
 }
+
+// A phase the phase cache reused did not run: the outcome line says so.
+func TestOutcomeCountsReusedPhasesApart(t *testing.T) {
+	hit := &summary.PhaseCache{Status: "hit", FromRun: "cold"}
+	in := Input{Phases: []summary.Phase{{Name: "scaffold", Status: "success", Cache: hit}, {Name: "review", Status: "skipped"},
+		{Name: "deploy", Status: "success", Cache: hit}, {Name: "test", Status: "success", Cache: &summary.PhaseCache{Status: "miss"}}}}
+	if got := Outcome(in); !strings.HasPrefix(got, "SUCCESS: 1 phase(s) ran, 2 reused from earlier runs (not run again), skipped: review;") {
+		t.Errorf("outcome %q", got)
+	}
+}

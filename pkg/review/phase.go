@@ -24,6 +24,9 @@ type Input struct {
 	Limits   Thresholds   `json:"limits"`
 	Offline  bool         `json:"offline"`
 	Model    bool         `json:"model"` // a model is configured for the review role
+	// Head is the id of the commit the change is reviewed against; ""
+	// outside a git repository.
+	Head string `json:"head,omitempty"`
 }
 
 // Output is the review and the gate's decision.
@@ -70,7 +73,7 @@ func Configure(s phase.Setup) (Input, error) {
 	r := config.Get[Config](c, Name)
 	_, model := c.LLM.Roles[Role]
 	return Input{Workdir: s.Workdir, RunID: s.RunID, Spec: c.Service, SpecFile: config.FileName, Offline: c.LLM.Mode == llm.ModeReplay, Model: model,
-		Limits: r.Thresholds()}, nil
+		Limits: r.Thresholds(), Head: head(s.Workdir)}, nil
 }
 
 // Run reviews the run's change: service/, tests/ and the spec against the

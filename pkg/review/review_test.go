@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/viper"
-
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase/phasetest"
@@ -37,12 +35,7 @@ func gitRepo(t *testing.T, src string) (string, *config.Config) {
 			t.Fatal(err)
 		}
 	}
-	l := &config.Loader{Viper: viper.New(), Environ: func() []string { return nil }}
-	cfg, err := l.Load(filepath.Join(dir, "orchestrate.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir, cfg
+	return dir, phasetest.ConfigAt(t, filepath.Join(dir, "orchestrate.yaml"), Settings)
 }
 
 func write(t *testing.T, dir, rel, content string) {

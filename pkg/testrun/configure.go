@@ -1,11 +1,14 @@
 package testrun
 
 import (
+	"os"
 	"path"
+	"path/filepath"
 
 	"github.com/orchestrate-dev/orchestrate/pkg/change"
 	"github.com/orchestrate-dev/orchestrate/pkg/config"
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
+	"github.com/orchestrate-dev/orchestrate/pkg/phasecache"
 )
 
 // Settings is the phase's part of the config: three remediation rounds,
@@ -55,6 +58,10 @@ func Configure(s phase.Setup) (Input, error) {
 		if d, ok := o.(interface{ Service() phase.Service }); ok {
 			in.Service = d.Service()
 		}
+	}
+	in.Deployed = in.Service != nil
+	if b, err := os.ReadFile(filepath.Join(s.Workdir, filepath.FromSlash(c.Service.Dir), compose)); err == nil && compose != "" {
+		in.ComposeEnv = phasecache.EnvNamed(b, s.Environ)
 	}
 	return in, nil
 }

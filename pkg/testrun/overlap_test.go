@@ -17,6 +17,10 @@ import (
 type service struct{ url string }
 
 func (s service) Endpoint() string { return s.url }
+func (s service) Running() bool    { return true }
+func (s service) Start(context.Context, phase.Env) (phase.Service, error) {
+	return s, nil
+}
 func (s service) Redeploy(context.Context, phase.Env) (phase.Service, error) {
 	return s, nil
 }

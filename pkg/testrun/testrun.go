@@ -51,6 +51,12 @@ type Input struct {
 	// failed, and then the acceptance tests do not run either (recorded,
 	// not hidden).
 	Service phase.Service `json:"-"`
+	// Deployed says whether a service was deployed for the acceptance
+	// tests (Service is not nil): a result without them is another one.
+	Deployed bool `json:"deployed"`
+	// ComposeEnv fingerprints the variables the compose file names: the
+	// service the acceptance tests reach is configured by them.
+	ComposeEnv string `json:"compose_env,omitempty"`
 	// Compose is the service's compose file, relative to its directory.
 	Compose string    `json:"-"`
 	Environ []string  `json:"-"`
@@ -262,12 +268,12 @@ func (l *loop) startE2E(ctx context.Context, it *Iteration) (*started, error) {
 		it.E2E.Why = "no service is deployed (the deploy phase did not run or failed): there is nothing to test end to end"
 		return nil, nil
 	}
-	if err := l.redeployIfStale(ctx); err != nil {
+	if err := l.ready(ctx); err != nil {
 		var fe *failure.Error
 		if ctx.Err() != nil || !asFailure(err, &fe) {
 			return nil, err
 		}
-		it.E2E.Why = "the service could not be redeployed: " + err.Error()
+		it.E2E.Why = "the service could not be deployed: " + err.Error()
 		it.Failures = append(it.Failures, fromDeployError(fe))
 		return nil, nil
 	}
@@ -486,8 +492,20 @@ func regexpQuote(s string) string {
 	return b.String()
 }
 
-// redeployIfStale rebuilds and restarts the service when it changed.
-func (l *loop) redeployIfStale(ctx context.Context) error {
+// ready makes the service answer before the acceptance tests run: a
+// deployment the phase cache reused (nothing of it runs) is deployed now,
+// and one whose code changed is rebuilt and restarted.
+func (l *loop) ready(ctx context.Context) error {
+	if !l.deployed.Running() {
+		fmt.Fprintf(l.env.Log, "the deploy phase's output was reused from an earlier run: no container of this run runs; deploying it now for the acceptance tests\n")
+		next, err := l.deployed.Start(ctx, l.env)
+		if err != nil {
+			return err
+		}
+		l.deployed, l.stale = next, false
+		fmt.Fprintf(l.env.Log, "deployed: %s\n", next.Endpoint())
+		return nil
+	}
 	if !l.stale {
 		return nil
 	}

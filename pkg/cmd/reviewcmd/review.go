@@ -21,6 +21,7 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/ghactions"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm"
 	"github.com/orchestrate-dev/orchestrate/pkg/llm/roles"
+	"github.com/orchestrate-dev/orchestrate/pkg/pipeline"
 	"github.com/orchestrate-dev/orchestrate/pkg/redact"
 	"github.com/orchestrate-dev/orchestrate/pkg/review"
 	"github.com/orchestrate-dev/orchestrate/pkg/summary"
@@ -174,10 +175,10 @@ func loadConfig(opts *Options) (*config.Config, string, error) {
 		}
 	}
 	if file == "" {
-		def := config.Default()
+		def := pipeline.Default()
 		return &def, "", nil
 	}
-	l := &config.Loader{Viper: viper.New(), Environ: opts.F.Environ}
+	l := &config.Loader{Sections: pipeline.Sections(), Viper: viper.New(), Environ: opts.F.Environ}
 	cfg, err := l.Load(file)
 	if err != nil {
 		return nil, "", err

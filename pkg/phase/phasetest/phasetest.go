@@ -35,11 +35,19 @@ func Root() string {
 
 // Config loads the repository's orchestrate.yaml with the config sections
 // given (a phase package's Settings: each phase's test names the sections
-// it reads).
+// it reads). The loader is strict and a phase's test knows only its own
+// sections: the loader is partial (the file's other phases: keys and
+// roles are not checked), so the reference file loads as it is.
 func Config(t testing.TB, sections ...config.Section) *config.Config {
 	t.Helper()
+	return ConfigAt(t, filepath.Join(Root(), "orchestrate.yaml"), sections...)
+}
+
+// ConfigAt is Config with the config file at path (a spec of ci/specs/).
+func ConfigAt(t testing.TB, file string, sections ...config.Section) *config.Config {
+	t.Helper()
 	l := &config.Loader{Sections: sections, Partial: true, Viper: viper.New(), Environ: func() []string { return nil }}
-	cfg, err := l.Load(filepath.Join(Root(), "orchestrate.yaml"))
+	cfg, err := l.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}
