@@ -70,13 +70,21 @@ func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant) {
 		return
 	}
 	defer os.RemoveAll(dir)
-	ov, err := b.plant(env, m, dir, nil)
+	var extra map[string]string
+	if b.serve {
+		extra = map[string]string{filepath.Join(b.svc, serveFile): serveMain}
+	}
+	ov, err := b.plant(env, m, dir, extra)
 	if err != nil {
 		m.Status, m.Detail = DidNotCompile, err.Error()
 		return
 	}
+	if b.serve {
+		b.viaTestBinary(ctx, m, dir, ov, byUnit, byE2E)
+		return
+	}
 	if byUnit {
-		if b.unitRun(ctx, m, dir, ov); m.Status != Survived {
+		if b.unitRun(ctx, m, ov); m.Status != Survived {
 			return
 		}
 	}
@@ -115,10 +123,11 @@ func (b *bench) plant(env phase.Env, m *Mutant, dir string, extra map[string]str
 	return b.overlay(dir, over)
 }
 
-// unitRun runs the unit tests against the mutant.
-func (b *bench) unitRun(ctx context.Context, m *Mutant, dir, ov string) {
-	limit := max(10*time.Second, 10*b.unitTime)
-	r, err := b.quiet.Run(ctx, b.svc, "test", "-overlay", ov, "-vet=off", "-count=1", "-json", "-timeout", limit.String(), ".")
+// unitRun runs the unit tests against the mutant with go test, for a
+// service whose test binary cannot serve.
+func (b *bench) unitRun(ctx context.Context, m *Mutant, ov string) {
+	limit := b.unitLimit()
+	r, err := b.quiet.Run(ctx, b.svc, "test", "-overlay", ov, "-vet=off", linkFlags, "-count=1", "-json", "-timeout", limit.String(), ".")
 	rep := gotool.ParseTestJSON([]byte(r.Output))
 	switch {
 	case err != nil:
@@ -132,27 +141,43 @@ func (b *bench) unitRun(ctx context.Context, m *Mutant, dir, ov string) {
 		for _, t := range rep.Failed() {
 			failed = append(failed, t.Test)
 		}
-		m.By = b.kills("unit", failed)
-		if len(failed) == 0 && !r.OK() {
-			m.By = []string{"unit (the test binary failed outside any test)"}
-		}
-		m.Status = Survived
-		if len(m.By) > 0 {
-			m.Status = Killed
-		}
+		b.unitVerdict(m, failed, r.OK())
 	}
 }
 
-// e2eRun builds the mutant's binary and runs the acceptance tests
-// against it.
+// unitLimit is the unit tests' timeout on a mutant: ten times their time
+// on the original, at least ten seconds.
+func (b *bench) unitLimit() time.Duration { return max(10*time.Second, 10*b.unitTime) }
+
+// unitVerdict is the unit tests' verdict on a mutant from the top-level
+// tests that failed and whether the test binary succeeded.
+func (b *bench) unitVerdict(m *Mutant, failed []string, ok bool) {
+	m.By = b.kills("unit", failed)
+	if len(failed) == 0 && !ok {
+		m.By = []string{"unit (the test binary failed outside any test)"}
+	}
+	m.Status = Survived
+	if len(m.By) > 0 {
+		m.Status = Killed
+	}
+}
+
+// e2eRun builds the mutant's service binary and runs the acceptance
+// tests against it.
 func (b *bench) e2eRun(ctx context.Context, m *Mutant, dir, ov string) {
 	bin := filepath.Join(dir, "service")
-	r, err := b.quiet.Run(ctx, b.svc, "build", "-overlay", ov, "-o", bin, ".")
+	r, err := b.quiet.Run(ctx, b.svc, "build", "-overlay", ov, linkFlags, "-o", bin, ".")
 	if err != nil || !r.OK() {
 		m.Status, m.Detail = DidNotCompile, gotool.FirstError(gotool.Relative(r.Output, b.svc))
 		return
 	}
-	res, err := b.acceptance(ctx, bin, nil, time.Minute)
+	b.e2eAgainst(ctx, m, bin, nil)
+}
+
+// e2eAgainst runs the acceptance tests against the mutant's binary, bin
+// started with env added.
+func (b *bench) e2eAgainst(ctx context.Context, m *Mutant, bin string, env []string) {
+	res, err := b.acceptance(ctx, bin, env, time.Minute)
 	switch {
 	case err != nil:
 		m.Status, m.Detail = TimedOut, err.Error()
