@@ -135,14 +135,16 @@ func copyReference(cfg *config.Config, workdir string) error {
 // directory, so every iteration reuses the same path.
 type seedCache struct {
 	once           sync.Once
-	dir            string
+	dir            string // removed at the end, unless $MUTATION_BENCH_SEED
 	cache, workdir string
 	err            error
 }
 
 var seeded seedCache
 
-// seededCache makes the seeded cache once per test binary: the service
+// seededCache makes the seeded cache once per test binary, or once in
+// $MUTATION_BENCH_SEED, kept there for the next test binary (to compare
+// two versions of the code on the same cache, alternately): the service
 // built, its unit tests run with coverage (testgen) and without (the test
 // phase), the acceptance tests compiled. The go command runs with the
 // phases' pinned environment, so the cache keys are theirs.
@@ -156,11 +158,19 @@ func seededCache(b *testing.B, cfg *config.Config) *seedCache {
 }
 
 func seed(cfg *config.Config) error {
-	dir, err := os.MkdirTemp("", "orchestrate-bench-*")
-	if err != nil {
-		return err
+	dir, keep := os.Getenv("MUTATION_BENCH_SEED"), true
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "orchestrate-bench-*"); err != nil {
+			return err
+		}
+		seeded.dir, keep = dir, false
 	}
-	seeded.dir, seeded.cache, seeded.workdir = dir, filepath.Join(dir, "cache"), filepath.Join(dir, "wd")
+	seeded.cache, seeded.workdir = filepath.Join(dir, "cache"), filepath.Join(dir, "wd")
+	done := filepath.Join(dir, "seeded")
+	if _, err := os.Stat(done); err == nil && keep {
+		return nil
+	}
 	if err := copyReference(cfg, seeded.workdir); err != nil {
 		return err
 	}
@@ -184,7 +194,10 @@ func seed(cfg *config.Config) error {
 			return fmt.Errorf("seed the build cache: go %s: %v\n%s", strings.Join(c.args, " "), err, r.Output)
 		}
 	}
-	return os.RemoveAll(tmp)
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	return os.WriteFile(done, nil, 0o644)
 }
 
 func TestMain(m *testing.M) {

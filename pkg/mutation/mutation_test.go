@@ -342,3 +342,35 @@ func TestRunWithItsOwnTestMain(t *testing.T) {
 		}
 	}
 }
+
+// A mutant's test binary serves only for a main package with unit tests,
+// no TestMain of its own and no init function in its tests; a test file
+// this phase wrote earlier is hidden and does not count.
+func TestCanServe(t *testing.T) {
+	const main = "package main\n\nfunc main() {}\n"
+	const test = "package main\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n"
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  bool
+	}{
+		{"main with tests", map[string]string{"main.go": main, "a_test.go": test}, true},
+		{"own TestMain", map[string]string{"main.go": main, "a_test.go": test, "m_test.go": "package main\n\nimport \"testing\"\n\nfunc TestMain(m *testing.M) { m.Run() }\n"}, false},
+		{"own TestMain hidden", map[string]string{"main.go": main, "a_test.go": test, "mutant_x_test.go": "package main\n\nimport \"testing\"\n\nfunc TestMain(m *testing.M) { m.Run() }\n"}, true},
+		{"init in a test", map[string]string{"main.go": main, "a_test.go": test + "\nfunc init() {}\n"}, false},
+		{"init in the code", map[string]string{"main.go": main + "\nfunc init() {}\n", "a_test.go": test}, true},
+		{"not main", map[string]string{"lib.go": "package lib\n\nfunc F() {}\n", "a_test.go": "package lib\n"}, false},
+		{"no func main", map[string]string{"main.go": "package main\n\nfunc Main() {}\n", "a_test.go": test}, false},
+	} {
+		dir := t.TempDir()
+		for name, src := range tc.files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := &bench{svc: dir, unit: true, own: map[string]bool{"mutant_x_test.go": true}}
+		if got := b.canServe(); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -16,8 +16,9 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 )
 
-// runAll runs the mutants on workers in parallel; a mutant not started
-// when the budget is spent is not run. It returns the number of workers.
+// runAll runs the mutants on workers in parallel, the slow ones first
+// (see slowFirst); a mutant not started when the budget is spent is not
+// run. It returns the number of workers.
 func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s config.Mutation) int {
 	workers := s.Workers
 	if workers == 0 {
@@ -36,7 +37,7 @@ func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s confi
 			}
 		}()
 	}
-	for _, m := range ms {
+	for _, m := range b.slowFirst(ms) {
 		if m.Status == Equivalent {
 			continue
 		}
@@ -51,15 +52,37 @@ func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s confi
 	return workers
 }
 
+// slowFirst orders the mutants for the workers: first those only the
+// acceptance tests cover, which start a service (and wait for its health
+// when the mutant breaks it), then the others, each group in ID order. A
+// long mutant started last would keep one worker busy while the others
+// have nothing left to do.
+func (b *bench) slowFirst(ms []*Mutant) []*Mutant {
+	var first, rest []*Mutant
+	for _, m := range ms {
+		if byUnit, byE2E := b.suites(m); byE2E && !byUnit {
+			first = append(first, m)
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	return append(first, rest...)
+}
+
+// suites says which suites run the mutant's line: the unit tests, the
+// acceptance tests.
+func (b *bench) suites(m *Mutant) (byUnit, byE2E bool) {
+	rel := b.rel(m.File)
+	return b.unit && b.unitCov.covers(rel, m.Line), len(b.e2e) > 0 && (b.e2eAll || b.e2eCov.covers(rel, m.Line))
+}
+
 // one plants the mutant in an overlay and runs the tests that cover its
 // line: the unit tests first, then, when they do not kill it, the
 // acceptance tests against its binary.
 func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant) {
 	start := time.Now()
 	defer func() { m.Seconds = round(time.Since(start).Seconds()) }()
-	rel := b.rel(m.File)
-	byUnit := b.unit && b.unitCov.covers(rel, m.Line)
-	byE2E := len(b.e2e) > 0 && (b.e2eAll || b.e2eCov.covers(rel, m.Line))
+	byUnit, byE2E := b.suites(m)
 	if !byUnit && !byE2E {
 		m.Status = NotCovered
 		return
