@@ -52,13 +52,9 @@ func (g Go) Run(ctx context.Context, dir string, args ...string) (Result, error)
 	if err != nil {
 		return Result{}, fmt.Errorf("the go command is not on PATH (%v): install Go 1.24 or later", err)
 	}
-	env := g.Environ
-	if env == nil {
-		env = os.Environ()
-	}
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Dir = dir
-	cmd.Env = append(append(append([]string(nil), env...), g.Extra...), Pinned...)
+	cmd.Env = g.Env()
 	cmd.WaitDelay = 5 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -79,6 +75,16 @@ func (g Go) Run(ctx context.Context, dir string, args ...string) (Result, error)
 		return r, nil
 	}
 	return r, err
+}
+
+// Env is the environment the go command runs in, and so the one go test
+// gives a test binary: the base, then Extra, then Pinned.
+func (g Go) Env() []string {
+	env := g.Environ
+	if env == nil {
+		env = os.Environ()
+	}
+	return append(append(append([]string(nil), env...), g.Extra...), Pinned...)
 }
 
 var (

@@ -30,6 +30,7 @@ type bench struct {
 	base     map[string]string // overlay entries of every run: this phase's earlier tests hidden
 	own      map[string]bool   // test files this phase wrote in an earlier run
 	unit     bool              // the service has unit tests
+	serve    bool              // a mutant's test binary is also its service (binary.go)
 	e2e      []string          // compiled acceptance test binaries
 	unitCov  cover
 	e2eCov   cover
@@ -55,15 +56,22 @@ func newBench(ctx context.Context, env phase.Env, in Input) (*bench, error) {
 	if err := b.hideOwn(); err != nil {
 		return b, err
 	}
+	b.serve = b.canServe()
 	if err := b.baselineUnit(ctx, env); err != nil {
 		return b, err
 	}
 	if err := b.baselineE2E(ctx, env); err != nil {
 		return b, err
 	}
-	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: Name, Tool: "go test -overlay + go build -overlay", Version: b.g.Version(ctx),
-		Role: "mutation testing: the unit tests and the acceptance tests against each mutant",
-		Why:  "A mutant is an overlay over one file, so every run reuses the build cache; the acceptance tests run against the mutant's binary on a loopback port, no container per mutant."})
+	tool, why := "go test -overlay + go build -overlay", "A mutant is an overlay over one file, so every run reuses the build cache; the acceptance tests run against the mutant's binary on a loopback port, no container per mutant."
+	if b.serve {
+		tool, why = "go test -c -overlay", "A mutant is an overlay over one file, so every run reuses the build cache; its one test binary runs the unit tests and, started as the service on a loopback port, answers the acceptance tests: one link per mutant, no container."
+		fmt.Fprintln(env.Log, "each mutant: one test binary (go test -c), run for the unit tests and started as the service for the acceptance tests")
+	} else if b.unit {
+		fmt.Fprintln(env.Log, "each mutant: go test, then go build for the acceptance tests (the package has a TestMain of its own, or is not main)")
+	}
+	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: Name, Tool: tool, Version: b.g.Version(ctx),
+		Role: "mutation testing: the unit tests and the acceptance tests against each mutant", Why: why})
 	return b, nil
 }
 

@@ -33,6 +33,16 @@ func tiny(t *testing.T) (string, Input) {
 	return wd, in
 }
 
+// tinyVerdicts are what the tiny service's tests make of its mutants.
+var tinyVerdicts = map[string]string{
+	"boundary@service/grade.go:5:11": Survived,   // score >= 90: no test at 90
+	"boundary@service/grade.go:8:11": Survived,   // score >= 50: no test at 50
+	"negate@service/grade.go:5:5":    Killed,     // the unit test sees it
+	"status@service/main.go:29:17":   Killed,     // only the acceptance tests see it
+	"boundary@service/grade.go:16:7": NotCovered, // bonus runs in no test
+	"arith@service/grade.go:16:9":    Equivalent, // listed as equivalent in TestRunScoresTheTinyServiceAndKillsSurvivors
+}
+
 func byID(out Output) map[string]Mutant {
 	m := map[string]Mutant{}
 	for _, x := range out.Mutants {
@@ -98,16 +108,11 @@ func TestRunScoresTheTinyServiceAndKillsSurvivors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, h.Log)
 	}
-	ms := byID(out)
-	want := map[string]string{
-		"boundary@service/grade.go:5:11": Survived,   // score >= 90: no test at 90
-		"boundary@service/grade.go:8:11": Survived,   // score >= 50: no test at 50
-		"negate@service/grade.go:5:5":    Killed,     // the unit test sees it
-		"status@service/main.go:29:17":   Killed,     // only the acceptance tests see it
-		"boundary@service/grade.go:16:7": NotCovered, // bonus runs in no test
-		"arith@service/grade.go:16:9":    Equivalent,
+	if !strings.Contains(h.Log.String(), "each mutant: one test binary") {
+		t.Errorf("the mutants did not run through their test binary:\n%s", h.Log)
 	}
-	for id, status := range want {
+	ms := byID(out)
+	for id, status := range tinyVerdicts {
 		if got := ms[id].Status; got != status {
 			t.Errorf("%s: %s, want %s (%+v)", id, got, status, ms[id])
 		}
@@ -273,7 +278,8 @@ func TestKillPromptFitsItsBudget(t *testing.T) {
 }
 
 // A mutant that does not compile is did_not_compile, in the unit tests'
-// build and in the binary's, never killed.
+// build and in the binary's, never killed: in the test binary that serves
+// too, and in go test then go build.
 func TestMutantThatDoesNotCompileIsNotKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go toolchain")
@@ -287,19 +293,84 @@ func TestMutantThatDoesNotCompileIsNotKilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !b.serve {
+		t.Fatalf("the tiny service's test binary cannot serve:\n%s", h.Log)
+	}
 	m := &Mutant{ID: "drop-import@service/main.go:11:2", Operator: "drop-import", File: "service/main.go", Line: 11, Before: `"strconv"`}
 	dir := t.TempDir()
-	ov, err := b.plant(h.Env, m, dir, nil)
+	ov, err := b.plant(h.Env, m, dir, map[string]string{filepath.Join(b.svc, serveFile): serveMain})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.unitRun(context.Background(), m, dir, ov)
-	if m.Status != DidNotCompile || len(m.By) > 0 || !strings.Contains(m.Detail, "strconv") {
-		t.Errorf("unit tests: %+v", m)
+	check := func(how string, run func()) {
+		t.Helper()
+		m.Status, m.Detail, m.By = "", "", nil
+		run()
+		if m.Status != DidNotCompile || len(m.By) > 0 || !strings.Contains(m.Detail, "strconv") {
+			t.Errorf("%s: %+v", how, m)
+		}
 	}
-	m.Status, m.Detail = "", ""
-	b.e2eRun(context.Background(), m, dir, ov)
-	if m.Status != DidNotCompile || len(m.By) > 0 {
-		t.Errorf("acceptance tests: %+v", m)
+	check("test binary, unit tests", func() { b.viaTestBinary(context.Background(), m, dir, ov, true, true) })
+	check("test binary, acceptance tests only", func() { b.viaTestBinary(context.Background(), m, dir, ov, false, true) })
+	check("go test", func() { b.unitRun(context.Background(), m, ov) })
+	check("go build", func() { b.e2eRun(context.Background(), m, dir, ov) })
+}
+
+// A package with a TestMain of its own keeps it: the mutants run with go
+// test, then go build for the acceptance tests, and the verdicts are the
+// same as through the one test binary.
+func TestRunWithItsOwnTestMain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go toolchain on every mutant")
+	}
+	wd, in := tiny(t)
+	own := "package main\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nfunc TestMain(m *testing.M) { os.Exit(m.Run()) }\n"
+	if err := os.WriteFile(filepath.Join(wd, "service", "main_test.go"), []byte(own), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := phasetest.Bare(t, Name)
+	out, err := Run(context.Background(), h.Env, in)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, h.Log)
+	}
+	if !strings.Contains(h.Log.String(), "each mutant: go test, then go build") {
+		t.Errorf("the mutants did not run with go test and go build:\n%s", h.Log)
+	}
+	for id, status := range tinyVerdicts {
+		if got := byID(out)[id].Status; got != status && status != Equivalent {
+			t.Errorf("%s: %s, want %s", id, got, status)
+		}
+	}
+}
+
+// A mutant's test binary serves only for a main package with unit tests,
+// no TestMain of its own and no init function in its tests; a test file
+// this phase wrote earlier is hidden and does not count.
+func TestCanServe(t *testing.T) {
+	const main = "package main\n\nfunc main() {}\n"
+	const test = "package main\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n"
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  bool
+	}{
+		{"main with tests", map[string]string{"main.go": main, "a_test.go": test}, true},
+		{"own TestMain", map[string]string{"main.go": main, "a_test.go": test, "m_test.go": "package main\n\nimport \"testing\"\n\nfunc TestMain(m *testing.M) { m.Run() }\n"}, false},
+		{"own TestMain hidden", map[string]string{"main.go": main, "a_test.go": test, "mutant_x_test.go": "package main\n\nimport \"testing\"\n\nfunc TestMain(m *testing.M) { m.Run() }\n"}, true},
+		{"init in a test", map[string]string{"main.go": main, "a_test.go": test + "\nfunc init() {}\n"}, false},
+		{"init in the code", map[string]string{"main.go": main + "\nfunc init() {}\n", "a_test.go": test}, true},
+		{"not main", map[string]string{"lib.go": "package lib\n\nfunc F() {}\n", "a_test.go": "package lib\n"}, false},
+		{"no func main", map[string]string{"main.go": "package main\n\nfunc Main() {}\n", "a_test.go": test}, false},
+	} {
+		dir := t.TempDir()
+		for name, src := range tc.files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := &bench{svc: dir, unit: true, own: map[string]bool{"mutant_x_test.go": true}}
+		if got := b.canServe(); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

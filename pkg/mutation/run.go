@@ -15,8 +15,9 @@ import (
 	"github.com/orchestrate-dev/orchestrate/pkg/phase"
 )
 
-// runAll runs the mutants on workers in parallel; a mutant not started
-// when the budget is spent is not run. It returns the number of workers.
+// runAll runs the mutants on workers in parallel, the slow ones first
+// (see slowFirst); a mutant not started when the budget is spent is not
+// run. It returns the number of workers.
 func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s Config) int {
 	workers := s.Workers
 	if workers == 0 {
@@ -35,7 +36,7 @@ func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s Confi
 			}
 		}()
 	}
-	for _, m := range ms {
+	for _, m := range b.slowFirst(ms) {
 		if m.Status == Equivalent {
 			continue
 		}
@@ -50,15 +51,37 @@ func (b *bench) runAll(ctx context.Context, env phase.Env, ms []*Mutant, s Confi
 	return workers
 }
 
+// slowFirst orders the mutants for the workers: first those only the
+// acceptance tests cover, which start a service (and wait for its health
+// when the mutant breaks it), then the others, each group in ID order. A
+// long mutant started last would keep one worker busy while the others
+// have nothing left to do.
+func (b *bench) slowFirst(ms []*Mutant) []*Mutant {
+	var first, rest []*Mutant
+	for _, m := range ms {
+		if byUnit, byE2E := b.suites(m); byE2E && !byUnit {
+			first = append(first, m)
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	return append(first, rest...)
+}
+
+// suites says which suites run the mutant's line: the unit tests, the
+// acceptance tests.
+func (b *bench) suites(m *Mutant) (byUnit, byE2E bool) {
+	rel := b.rel(m.File)
+	return b.unit && b.unitCov.covers(rel, m.Line), len(b.e2e) > 0 && (b.e2eAll || b.e2eCov.covers(rel, m.Line))
+}
+
 // one plants the mutant in an overlay and runs the tests that cover its
 // line: the unit tests first, then, when they do not kill it, the
 // acceptance tests against its binary.
 func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant) {
 	start := time.Now()
 	defer func() { m.Seconds = round(time.Since(start).Seconds()) }()
-	rel := b.rel(m.File)
-	byUnit := b.unit && b.unitCov.covers(rel, m.Line)
-	byE2E := len(b.e2e) > 0 && (b.e2eAll || b.e2eCov.covers(rel, m.Line))
+	byUnit, byE2E := b.suites(m)
 	if !byUnit && !byE2E {
 		m.Status = NotCovered
 		return
@@ -69,13 +92,21 @@ func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant) {
 		return
 	}
 	defer os.RemoveAll(dir)
-	ov, err := b.plant(env, m, dir, nil)
+	var extra map[string]string
+	if b.serve {
+		extra = map[string]string{filepath.Join(b.svc, serveFile): serveMain}
+	}
+	ov, err := b.plant(env, m, dir, extra)
 	if err != nil {
 		m.Status, m.Detail = DidNotCompile, err.Error()
 		return
 	}
+	if b.serve {
+		b.viaTestBinary(ctx, m, dir, ov, byUnit, byE2E)
+		return
+	}
 	if byUnit {
-		if b.unitRun(ctx, m, dir, ov); m.Status != Survived {
+		if b.unitRun(ctx, m, ov); m.Status != Survived {
 			return
 		}
 	}
@@ -114,10 +145,11 @@ func (b *bench) plant(env phase.Env, m *Mutant, dir string, extra map[string]str
 	return b.overlay(dir, over)
 }
 
-// unitRun runs the unit tests against the mutant.
-func (b *bench) unitRun(ctx context.Context, m *Mutant, dir, ov string) {
-	limit := max(10*time.Second, 10*b.unitTime)
-	r, err := b.quiet.Run(ctx, b.svc, "test", "-overlay", ov, "-vet=off", "-count=1", "-json", "-timeout", limit.String(), ".")
+// unitRun runs the unit tests against the mutant with go test, for a
+// service whose test binary cannot serve.
+func (b *bench) unitRun(ctx context.Context, m *Mutant, ov string) {
+	limit := b.unitLimit()
+	r, err := b.quiet.Run(ctx, b.svc, "test", "-overlay", ov, "-vet=off", linkFlags, "-count=1", "-json", "-timeout", limit.String(), ".")
 	rep := gotool.ParseTestJSON([]byte(r.Output))
 	switch {
 	case err != nil:
@@ -131,27 +163,43 @@ func (b *bench) unitRun(ctx context.Context, m *Mutant, dir, ov string) {
 		for _, t := range rep.Failed() {
 			failed = append(failed, t.Test)
 		}
-		m.By = b.kills("unit", failed)
-		if len(failed) == 0 && !r.OK() {
-			m.By = []string{"unit (the test binary failed outside any test)"}
-		}
-		m.Status = Survived
-		if len(m.By) > 0 {
-			m.Status = Killed
-		}
+		b.unitVerdict(m, failed, r.OK())
 	}
 }
 
-// e2eRun builds the mutant's binary and runs the acceptance tests
-// against it.
+// unitLimit is the unit tests' timeout on a mutant: ten times their time
+// on the original, at least ten seconds.
+func (b *bench) unitLimit() time.Duration { return max(10*time.Second, 10*b.unitTime) }
+
+// unitVerdict is the unit tests' verdict on a mutant from the top-level
+// tests that failed and whether the test binary succeeded.
+func (b *bench) unitVerdict(m *Mutant, failed []string, ok bool) {
+	m.By = b.kills("unit", failed)
+	if len(failed) == 0 && !ok {
+		m.By = []string{"unit (the test binary failed outside any test)"}
+	}
+	m.Status = Survived
+	if len(m.By) > 0 {
+		m.Status = Killed
+	}
+}
+
+// e2eRun builds the mutant's service binary and runs the acceptance
+// tests against it.
 func (b *bench) e2eRun(ctx context.Context, m *Mutant, dir, ov string) {
 	bin := filepath.Join(dir, "service")
-	r, err := b.quiet.Run(ctx, b.svc, "build", "-overlay", ov, "-o", bin, ".")
+	r, err := b.quiet.Run(ctx, b.svc, "build", "-overlay", ov, linkFlags, "-o", bin, ".")
 	if err != nil || !r.OK() {
 		m.Status, m.Detail = DidNotCompile, gotool.FirstError(gotool.Relative(r.Output, b.svc))
 		return
 	}
-	res, err := b.acceptance(ctx, bin, nil, time.Minute)
+	b.e2eAgainst(ctx, m, bin, nil)
+}
+
+// e2eAgainst runs the acceptance tests against the mutant's binary, bin
+// started with env added.
+func (b *bench) e2eAgainst(ctx context.Context, m *Mutant, bin string, env []string) {
+	res, err := b.acceptance(ctx, bin, env, time.Minute)
 	switch {
 	case err != nil:
 		m.Status, m.Detail = TimedOut, err.Error()
