@@ -310,8 +310,7 @@ func TestMutantThatDoesNotCompileIsNotKilled(t *testing.T) {
 			t.Errorf("%s: %+v", how, m)
 		}
 	}
-	check("test binary, unit tests", func() { b.viaTestBinary(context.Background(), m, dir, ov, true, true) })
-	check("test binary, acceptance tests only", func() { b.viaTestBinary(context.Background(), m, dir, ov, false, true) })
+	check("test binary", func() { b.viaTestBinary(context.Background(), m, dir, ov, true) })
 	check("go test", func() { b.unitRun(context.Background(), m, ov) })
 	check("go build", func() { b.e2eRun(context.Background(), m, dir, ov) })
 }

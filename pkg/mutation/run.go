@@ -93,7 +93,7 @@ func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant) {
 	}
 	defer os.RemoveAll(dir)
 	var extra map[string]string
-	if b.serve {
+	if b.serve && byUnit {
 		extra = map[string]string{filepath.Join(b.svc, serveFile): serveMain}
 	}
 	ov, err := b.plant(env, m, dir, extra)
@@ -101,8 +101,8 @@ func (b *bench) one(ctx context.Context, env phase.Env, m *Mutant) {
 		m.Status, m.Detail = DidNotCompile, err.Error()
 		return
 	}
-	if b.serve {
-		b.viaTestBinary(ctx, m, dir, ov, byUnit, byE2E)
+	if b.serve && byUnit {
+		b.viaTestBinary(ctx, m, dir, ov, byE2E)
 		return
 	}
 	if byUnit {
@@ -149,7 +149,8 @@ func (b *bench) plant(env phase.Env, m *Mutant, dir string, extra map[string]str
 // service whose test binary cannot serve.
 func (b *bench) unitRun(ctx context.Context, m *Mutant, ov string) {
 	limit := b.unitLimit()
-	r, err := b.quiet.Run(ctx, b.svc, "test", "-overlay", ov, "-vet=off", linkFlags, "-count=1", "-json", "-timeout", limit.String(), ".")
+	args := append(append([]string{"test", "-overlay", ov, "-vet=off"}, buildFlags...), "-count=1", "-json", "-timeout", limit.String(), ".")
+	r, err := b.quiet.Run(ctx, b.svc, args...)
 	rep := gotool.ParseTestJSON([]byte(r.Output))
 	switch {
 	case err != nil:
@@ -188,7 +189,7 @@ func (b *bench) unitVerdict(m *Mutant, failed []string, ok bool) {
 // tests against it.
 func (b *bench) e2eRun(ctx context.Context, m *Mutant, dir, ov string) {
 	bin := filepath.Join(dir, "service")
-	r, err := b.quiet.Run(ctx, b.svc, "build", "-overlay", ov, linkFlags, "-o", bin, ".")
+	r, err := b.quiet.Run(ctx, b.svc, append(append([]string{"build", "-overlay", ov}, buildFlags...), "-o", bin, ".")...)
 	if err != nil || !r.OK() {
 		m.Status, m.Detail = DidNotCompile, gotool.FirstError(gotool.Relative(r.Output, b.svc))
 		return
