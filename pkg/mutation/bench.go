@@ -63,19 +63,24 @@ func newBench(ctx context.Context, env phase.Env, in Input) (*bench, error) {
 	if err := b.baselineE2E(ctx, env); err != nil {
 		return b, err
 	}
-	tool, why := "go test -overlay + go build -overlay", "A mutant is an overlay over one file, so every run reuses the build cache; the acceptance tests run against the mutant's binary on a loopback port, no container per mutant."
-	if b.serve {
-		tool, why = "go test -c -overlay", "A mutant is an overlay over one file, so every run reuses the build cache; its one test binary runs the unit tests and, started as the service on a loopback port, answers the acceptance tests: one link per mutant, no container."
-		fmt.Fprintln(env.Log, "each mutant: one test binary (go test -c), run for the unit tests and started as the service for the acceptance tests")
-	} else if b.unit {
-		fmt.Fprintln(env.Log, "each mutant: go test, then go build for the acceptance tests (the package has a TestMain of its own, or is not main)")
-	}
-	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: Name, Tool: tool, Version: b.g.Version(ctx),
-		Role: "mutation testing: the unit tests and the acceptance tests against each mutant", Why: why})
+	b.recordTool(ctx, env)
 	return b, nil
 }
 
 func (b *bench) close() { _ = os.RemoveAll(b.tmp) }
+
+// recordTool says how the mutants will run, in the log and the tool log.
+func (b *bench) recordTool(ctx context.Context, env phase.Env) {
+	tool, why := "go test -overlay + go build -overlay", "A mutant is an overlay over one file, so every run reuses the build cache; the acceptance tests run against the mutant's binary on a loopback port, no container per mutant."
+	if b.serve {
+		tool, why = "go test -c -overlay + go build -overlay", "A mutant is an overlay over one file, so every run reuses the build cache; the test binary of a mutant the unit tests cover runs them and, started as the service on a loopback port, answers the acceptance tests (one link per mutant); no container per mutant."
+		fmt.Fprintln(env.Log, "each mutant the unit tests cover: one test binary (go test -c), run for the unit tests and started as the service for the acceptance tests")
+	} else if b.unit {
+		fmt.Fprintln(env.Log, "each mutant: go test, then go build for the acceptance tests (the package is not main, has a TestMain of its own or a test file with an init function)")
+	}
+	env.Tools.Record(phase.ToolUse{Time: env.Now(), Phase: Name, Tool: tool, Version: b.g.Version(ctx),
+		Role: "mutation testing: the unit tests and the acceptance tests against each mutant", Why: why})
+}
 
 // hideOwn hides the tests this phase wrote in an earlier run, so the score
 // before is the suite the other phases built, in a fresh workdir or not.

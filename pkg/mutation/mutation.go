@@ -4,10 +4,11 @@
 // non-test code, runs the unit tests against each mutant and the
 // acceptance tests against the mutant's binary started on a free loopback
 // port, and counts what the tests kill. Mutants run in parallel without a
-// copy of the tree: each is an overlay (go test -c -overlay) over the one
-// source file it changes, so the build cache serves everything else, and
-// its one test binary both runs the unit tests and, started as the
-// service, answers the acceptance tests (binary.go). The survivors can go
+// copy of the tree: each is an overlay (go test -c -overlay, go build
+// -overlay) over the one source file it changes, so the build cache serves
+// everything else; a mutant's one test binary both runs the unit tests
+// and, started as the service, answers the acceptance tests (binary.go).
+// The survivors can go
 // to the testgen role for a test that kills them; a test is kept only when
 // running it shows that it passes on the original and fails on its mutant.
 package mutation

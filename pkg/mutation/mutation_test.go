@@ -108,7 +108,7 @@ func TestRunScoresTheTinyServiceAndKillsSurvivors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, h.Log)
 	}
-	if !strings.Contains(h.Log.String(), "each mutant: one test binary") {
+	if !strings.Contains(h.Log.String(), "each mutant the unit tests cover: one test binary") {
 		t.Errorf("the mutants did not run through their test binary:\n%s", h.Log)
 	}
 	ms := byID(out)
