@@ -37,20 +37,22 @@ const serveEnv = "ORCHESTRATE_MUTANT_SERVE"
 // serveFile is the test file the overlay adds to the service's package.
 const serveFile = "orchestrate_mutant_serve_test.go"
 
+// serveMain is that file. Its imports are renamed: a package-level os or
+// testing of the service's own would clash with the plain names.
 const serveMain = `package main
 
 import (
-	"os"
-	"testing"
+	orchestrateOS "os"
+	orchestrateTesting "testing"
 )
 
 // TestMain runs the service when ` + serveEnv + `=1, the tests otherwise.
-func TestMain(m *testing.M) {
-	if os.Getenv("` + serveEnv + `") == "1" {
+func TestMain(m *orchestrateTesting.M) {
+	if orchestrateOS.Getenv("` + serveEnv + `") == "1" {
 		main()
-		os.Exit(0)
+		orchestrateOS.Exit(0)
 	}
-	os.Exit(m.Run())
+	orchestrateOS.Exit(m.Run())
 }
 `
 
